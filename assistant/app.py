@@ -1,0 +1,78 @@
+"""Putting one conversation together: settings, models, journal, voice and input."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Callable
+
+from assistant import LANGUAGES
+from assistant.clock import Clock
+from assistant.conversation import Conversation
+from assistant.dialogue.engine import DialogueModel
+from assistant.dialogue.training import ensure_trained, model_path
+from assistant.events import EventSink
+from assistant.exercise_scripts import load_scripts
+from assistant.inbox import Inbox
+from assistant.journal import Journal, iso, utc_now
+from assistant.messages import UserFacingError, message
+from assistant.paths import assistant_home
+from assistant.session import Session
+from assistant.settings import Settings, SettingsStore
+from assistant.speech import Voice
+from assistant.understanding import Understanding
+
+
+def warn(text: str) -> None:
+    """Messages for the caregiver go to stderr, never into machine-mode output."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def notice_printer(lang: str) -> Callable[[str, dict], None]:
+    """Tells the caregiver, on stderr, about input lines that could not be used."""
+    return lambda name, values: warn(message(name, lang, **values))
+
+
+def resolve_language(requested: str | None, settings: Settings) -> str:
+    lang = requested or settings.language
+    if lang not in LANGUAGES:
+        choices = ", ".join(LANGUAGES)
+        raise UserFacingError("\n".join(message("unknown_language", shown, code=lang, choices=choices)
+                                        for shown in LANGUAGES))
+    return lang
+
+
+def _progress(event: str, lang: str, seconds: float) -> None:
+    if event != "up_to_date":
+        warn(message(event, lang, lang=lang, seconds=seconds))
+
+
+def load_model(lang: str) -> DialogueModel:
+    """The `lang` model, trained first if missing or stale."""
+    ensure_trained([lang], _progress)
+    return DialogueModel(model_path(lang))
+
+
+@dataclass
+class Parts:
+    """What a conversation is made of, besides its input and output."""
+
+    settings_store: SettingsStore
+    settings: Settings
+    lang: str
+
+
+def load_parts(requested_lang: str | None) -> Parts:
+    store = SettingsStore(warn=warn)
+    settings = store.load()
+    return Parts(store, settings, resolve_language(requested_lang, settings))
+
+
+def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: Inbox, events: EventSink,
+                       voice: Voice) -> Conversation:
+    dialogue = model.conversation(assistant_home() / "tracker.db", f"conversation-{iso(utc_now())}")
+    scripts, errors = load_scripts()
+    for error in errors:
+        warn(message("exercise_file_broken", parts.lang, problem=error))
+    session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
+    return Conversation(session, dialogue, Understanding(parts.lang, model), Journal(), scripts, warn)

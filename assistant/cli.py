@@ -1,0 +1,118 @@
+"""The `assistant` command: run, chat, nlu, train, settings (see CONTRACTS.md)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from assistant import LANGUAGES
+from assistant.app import build_conversation, load_model, load_parts, notice_printer, resolve_language, warn
+from assistant.clock import RealClock, VirtualClock
+from assistant.events import JsonlEvents, TerminalEvents
+from assistant.inbox import LineInbox
+from assistant.messages import UserFacingError, message
+from assistant.settings import CHECKS, SettingsStore, with_value
+
+
+def _chat(args: argparse.Namespace) -> int:
+    parts = load_parts(args.lang)
+    virtual = args.clock == "virtual"
+    clock = VirtualClock() if virtual else RealClock()
+    inbox = LineInbox(clock, sys.stdin, notice_printer(parts.lang), realtime=not virtual)
+    events = JsonlEvents(clock) if args.jsonl else TerminalEvents()
+    from assistant.speech import TextVoice
+
+    build_conversation(parts, load_model(parts.lang), clock, inbox, events, TextVoice()).run()
+    return 0
+
+
+def _nlu(args: argparse.Namespace) -> int:
+    parts = load_parts(args.lang)
+    from assistant.understanding import Understanding
+
+    understanding = Understanding(parts.lang, load_model(parts.lang))
+
+    def describe(text: str) -> dict[str, Any]:
+        understood = understanding(text)
+        parse = understood.parse
+        return {"text": text, "lang": parts.lang, "intent": parse.intent, "confidence": round(parse.confidence, 4),
+                "entities": parse.entities, "safety": "crisis" if understood.crisis_kind else None}
+
+    texts = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
+    for text in texts:
+        print(json.dumps(describe(text), ensure_ascii=False), flush=True)
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from assistant.dialogue.training import ensure_trained
+
+    languages = [resolve_language(args.lang, load_parts(None).settings)] if args.lang else list(LANGUAGES)
+
+    def progress(event: str, lang: str, seconds: float) -> None:
+        print(message(event, lang, lang=lang, seconds=seconds), flush=True)
+
+    ensure_trained(languages, progress)
+    return 0
+
+
+def _settings(args: argparse.Namespace) -> int:
+    store = SettingsStore(warn=warn)
+    settings = store.load()
+    if args.action == "set":
+        if args.key not in CHECKS:
+            raise UserFacingError(message("unknown_setting", settings.language, key=args.key,
+                                          choices=", ".join(CHECKS)))
+        value: Any = args.value
+        try:
+            value = json.loads(args.value)
+        except ValueError:
+            pass
+        problem = CHECKS[args.key](value)
+        if problem:
+            raise UserFacingError(message("settings_value_ignored", settings.language, path=store.path,
+                                          key=args.key, value=args.value, problem=problem, default="nothing"))
+        settings = with_value(settings, args.key, value)
+        store.save(settings)
+    print(json.dumps(settings.to_json(), indent=2, ensure_ascii=False))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="assistant", description="An offline, voice-first wellbeing companion.")
+    top.add_argument("--lang", help="conversation language: en or fr (default: from the settings)")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    chat = commands.add_parser("chat", help="the conversation, typed in a terminal")
+    chat.add_argument("--jsonl", action="store_true", help="machine mode: JSON lines in and out")
+    chat.add_argument("--clock", choices=("real", "virtual"), default="real")
+    chat.set_defaults(handler=_chat)
+
+    nlu = commands.add_parser("nlu", help="what the assistant understands of a text, as JSON")
+    nlu.add_argument("text", nargs="?", help="the text; without it, one text per line on stdin")
+    nlu.set_defaults(handler=_nlu)
+
+    train = commands.add_parser("train", help="train the dialogue models that are missing or out of date")
+    train.set_defaults(handler=_train)
+
+    settings = commands.add_parser("settings", help="show or change a setting")
+    settings.add_argument("action", choices=("show", "set"))
+    settings.add_argument("key", nargs="?", help="for set: " + ", ".join(CHECKS))
+    settings.add_argument("value", nargs="?")
+    settings.set_defaults(handler=_settings)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.umask(0o077)
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UserFacingError as error:
+        warn(str(error))
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,170 @@
+"""One conversation, from the first hello to the end of input.
+
+Each utterance goes: safety layer -> (safety follow-up | universal command |
+dialogue) -> executor actions -> speech. The dialogue model picks what comes
+next; this module only routes and recovers (silence, unclear answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Callable
+
+from assistant.actions import Actions, score
+from assistant.commands import UNIVERSAL_INTENTS, run_command
+from assistant.dialogue.engine import MAX_ACTIONS_PER_TURN, Dialogue, Parse
+from assistant.exercise_runner import Control, ExerciseRunner
+from assistant.exercise_scripts import ExerciseScript
+from assistant.inbox import EndOfInput, Utterance
+from assistant.journal import Journal, JournalError, iso, utc_now
+from assistant.safety.response import SafetyResponder
+from assistant.session import Session
+from assistant.understanding import Understanding, Understood
+
+REPROMPT_AFTER_S = 12.0
+"""Silence before the assistant asks again, more clearly (seconds)."""
+REPROMPTS = 2
+"""How many times it asks again before saying it will wait."""
+WAITING_LISTEN_S = 3600.0
+"""Once it has said it will wait, it listens this long at a time, silently (seconds)."""
+UNCLEAR = frozenset({"out_of_scope", "nlu_fallback"})
+
+
+class Conversation:
+    def __init__(self, session: Session, dialogue: Dialogue, understanding: Understanding, journal: Journal,
+                 scripts: dict[str, ExerciseScript], warn: Callable[[str], None]):
+        self.session = session
+        self.dialogue = dialogue
+        self.understanding = understanding
+        self.journal = journal
+        self.responder = SafetyResponder(session, journal, warn)
+        runner = ExerciseRunner(session, self._judge, lambda: self._text("utter_exercise_paused"),
+                                lambda: self._text("utter_exercise_resumed"))
+        self.actions = Actions(session, dialogue, journal, runner, scripts, self.responder, warn)
+        self.ended = False
+        self._judged: tuple[Utterance, Understood] | None = None
+        self._warn = warn
+
+    def _text(self, response: str) -> str:
+        return self.dialogue.response(response).text
+
+    # The loop -------------------------------------------------------------------
+
+    def run(self) -> None:
+        try:
+            self._open()
+            silences = 0
+            while not self.ended:
+                waiting = silences > REPROMPTS
+                utterance = self.session.listen(self.actions.expect, WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S)
+                if utterance is None:
+                    silences += 1
+                    self._after_silence(silences)
+                else:
+                    silences = 0
+                    self.handle(utterance)
+        except EndOfInput:
+            pass
+        finally:
+            self.dialogue.save()
+        self.session.emit("end")
+
+    def _open(self) -> None:
+        introduced = self.journal.get_meta("introduced_at")
+        self.actions.say_response("utter_welcome_back" if introduced else "utter_introduction")
+        if not introduced:
+            try:
+                self.journal.set_meta("introduced_at", iso(utc_now()))
+            except JournalError as error:
+                self._warn(str(error))
+
+    def _after_silence(self, silences: int) -> None:
+        if silences > REPROMPTS + 1:
+            return
+        if self.responder.awaiting:
+            self.responder.still_here()
+        elif silences <= REPROMPTS:
+            self.actions.say_response(f"utter_reprompt_{self.actions.expect}")
+        else:
+            expect = self.actions.expect
+            self.actions.say_response("utter_will_wait")
+            self.actions.expect = expect
+
+    # One turn -------------------------------------------------------------------
+
+    def understand(self, utterance: Utterance) -> Understood:
+        """Safety first, then NLU; reports what was heard."""
+        if self._judged and self._judged[0] is utterance:
+            return self._judged[1]
+        understood = self.understanding(utterance.text)
+        self.session.emit("heard", text=utterance.text, intent=understood.parse.intent,
+                          confidence=round(understood.parse.confidence, 3))
+        return understood
+
+    def handle(self, utterance: Utterance) -> None:
+        understood = self.understand(utterance)
+        parse = understood.parse
+        if understood.crisis_kind:
+            self._dialogue_turn(parse, understood.crisis_kind)
+        elif self.responder.follow_up(parse.intent, utterance.text):
+            self.actions.expect = "yes_no" if self.responder.awaiting else "free"
+        elif parse.intent in UNIVERSAL_INTENTS:
+            run_command(parse.intent, self.session, self._text)
+        else:
+            fitted = self._fit_expectation(parse)
+            if fitted is not None:
+                self._dialogue_turn(fitted, None)
+
+    def _fit_expectation(self, parse: Parse) -> Parse | None:
+        """Read an answer in the light of the question; None if the question was asked again."""
+        expect = self.actions.expect
+        if expect == "number":
+            if score(parse) is not None and parse.intent not in ("skip", "stop", "deny"):
+                return replace(parse, intent="report_mood")
+            if parse.intent in UNCLEAR | {"report_mood", "affirm", "mood_checkin"}:
+                self.actions.say_response("utter_ask_number_again")
+                return None
+        if expect == "yes_no" and parse.intent in UNCLEAR:
+            self.actions.say_response("utter_reprompt_yes_no")
+            return None
+        return parse
+
+    def _dialogue_turn(self, parse: Parse, crisis_kind: str | None) -> None:
+        self.dialogue.user_said(parse)
+        handoff = None
+        for _ in range(MAX_ACTIONS_PER_TURN):
+            name = self.dialogue.next_action()
+            if name == "action_listen":
+                break
+            result = self.actions.run(name, parse, crisis_kind)
+            self.dialogue.action_done(name, result.slots)
+            if result.ends_conversation:
+                self.ended = True
+                break
+            if result.handoff or result.slots.get("exercise_outcome") == "interrupted":
+                handoff = result.handoff
+                break
+        self.dialogue.action_done("action_listen")
+        self.dialogue.save()
+        if handoff is not None:
+            self.handle(handoff)
+
+    # During an exercise -----------------------------------------------------------
+
+    def _judge(self, utterance: Utterance, paused: bool) -> Control:
+        understood = self.understand(utterance)
+        self._judged = (utterance, understood)
+        intent = understood.parse.intent
+        if understood.crisis_kind or intent in ("talk_to_someone", "goodbye"):
+            return Control.HANDOFF
+        if intent == "stop":
+            return Control.STOP
+        if intent == "pause" and not paused:
+            return Control.PAUSE
+        if intent in ("resume", "affirm") and paused:
+            return Control.RESUME
+        if intent == "help":
+            self.session.say(self._text("utter_exercise_help"), remember=False)
+        elif intent in UNIVERSAL_INTENTS - {"repeat"}:
+            run_command(intent, self.session, self._text, again=False)
+        return Control.CONTINUE

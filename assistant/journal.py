@@ -1,0 +1,158 @@
+"""The journal: check-ins, exercises and safety events, in SQLite on the device.
+
+Times are ISO-8601 UTC. The schema carries a version and migrates forward in
+one transaction, so an upgrade never leaves a half-changed file. Safety events
+keep the time and kind, never the words.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from assistant.paths import assistant_home, private_file
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["checkins"].create({"id": int, "at": str, "lang": str, "mood": int, "energy": int}, pk="id",
+                          not_null={"at", "mood"})
+    db["checkins"].create_index(["at"])
+    db["exercise_sessions"].create({"id": int, "exercise": str, "kind": str, "started_at": str,
+                                    "ended_at": str, "outcome": str, "seconds": float}, pk="id")
+    db["safety_events"].create({"id": int, "at": str, "level": str, "kind": str, "region": str}, pk="id")
+
+
+def _check_score(score: int) -> None:
+    if not 1 <= score <= 5:
+        raise ValueError("mood and energy are scores from 1 to 5")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1]
+"""MIGRATIONS[n] takes the schema from version n to n + 1."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@dataclass(frozen=True)
+class MoodWeeks:
+    """Mood check-ins of the last 7 days and of the 7 days before."""
+
+    this_week: list[int]
+    week_before: list[int]
+
+
+class JournalError(Exception):
+    """The journal could not be read or written; nothing stored was lost."""
+
+
+class Journal:
+    """The device's own record of check-ins, exercises and safety events."""
+
+    def __init__(self, path: Path | None = None, now: Callable[[], datetime] = utc_now):
+        self.path = path or assistant_home() / "journal.db"
+        self._now = now
+        fresh = not self.path.exists()
+        if fresh:
+            self.path.touch(mode=0o600)
+        private_file(self.path)
+        self.db = sqlite_utils.Database(self.path)
+        self._migrate()
+
+    @property
+    def schema_version(self) -> int:
+        if "meta" not in self.db.table_names():
+            return 0
+        row = self.db.execute("select value from meta where key = 'schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise JournalError(f"{self.path} was written by a newer version (schema {version})")
+        with self.db.conn:
+            for migrate in MIGRATIONS[version:]:
+                migrate(self.db)
+            if version < SCHEMA_VERSION:
+                self.db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+
+    def _insert(self, table: str, record: dict) -> int:
+        try:
+            with self.db.conn:
+                return self.db[table].insert(record).last_pk
+        except sqlite3.Error as error:
+            raise JournalError(str(error)) from error
+
+    # Meta -----------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        try:
+            with self.db.conn:
+                self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+        except sqlite3.Error as error:
+            raise JournalError(str(error)) from error
+
+    # Records --------------------------------------------------------------
+
+    def add_checkin(self, mood: int, energy: int | None, lang: str) -> int:
+        """Store a check-in at once (the user may leave before the next question); returns its id."""
+        _check_score(mood)
+        if energy is not None:
+            _check_score(energy)
+        return self._insert("checkins", {"at": iso(self._now()), "lang": lang, "mood": mood, "energy": energy})
+
+    def set_energy(self, checkin_id: int, energy: int) -> None:
+        """Add the answer to the energy question to a stored check-in."""
+        _check_score(energy)
+        try:
+            with self.db.conn:
+                self.db["checkins"].update(checkin_id, {"energy": energy})
+        except sqlite3.Error as error:
+            raise JournalError(str(error)) from error
+
+    def add_exercise(self, exercise: str, kind: str, started: datetime, outcome: str) -> None:
+        ended = self._now()
+        self._insert("exercise_sessions", {
+            "exercise": exercise, "kind": kind, "started_at": iso(started), "ended_at": iso(ended),
+            "outcome": outcome, "seconds": round((ended - started).total_seconds(), 1)})
+
+    def add_safety_event(self, level: str, kind: str, region: str) -> None:
+        self._insert("safety_events", {"at": iso(self._now()), "level": level, "kind": kind, "region": region})
+
+    # Reading --------------------------------------------------------------
+
+    def checkins(self) -> list[dict]:
+        return list(self.db["checkins"].rows_where(order_by="at"))
+
+    def safety_events(self) -> list[dict]:
+        return list(self.db["safety_events"].rows_where(order_by="at"))
+
+    def exercises(self) -> list[dict]:
+        return list(self.db["exercise_sessions"].rows_where(order_by="started_at"))
+
+    def mood_weeks(self) -> MoodWeeks:
+        now = self._now()
+        week_start, previous_start = now - timedelta(days=7), now - timedelta(days=14)
+
+        def moods(start: datetime, end: datetime) -> list[int]:
+            rows = self.db.execute("select mood from checkins where at > ? and at <= ? order by at",
+                                   [iso(start), iso(end)]).fetchall()
+            return [row[0] for row in rows]
+
+        return MoodWeeks(moods(week_start, now), moods(previous_start, week_start))

@@ -1,0 +1,110 @@
+"""One conversation's senses and voice: say, pause, play a tone, listen.
+
+Every timed thing goes through here, on the injected clock, and every one of
+them can be interrupted: while the assistant speaks or pauses, the inbox is
+watched, and what the user says is handed back to the caller at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from assistant.clock import Clock
+from assistant.events import EventSink
+from assistant.inbox import Inbox, Utterance
+from assistant.paths import AUDIO_DIR
+from assistant.settings import RATE_LIMITS_WPM, RATE_STEP, VOLUME_STEP, Settings, SettingsStore
+from assistant.speech import Playback, Voice
+
+NUMBER_RATE_WPM = 120.0
+"""Phone numbers and other things to write down are said at this rate at most."""
+
+
+class Session:
+    """The assistant's mouth and ears for one conversation in one language."""
+
+    def __init__(self, lang: str, clock: Clock, inbox: Inbox, events: EventSink, voice: Voice,
+                 settings: Settings, settings_store: SettingsStore | None = None):
+        self.lang = lang
+        self.clock = clock
+        self.inbox = inbox
+        self.events = events
+        self.voice = voice
+        self.settings = settings
+        self._settings_store = settings_store
+        self._since_listen: list[str] = []
+        self.last_prompt: list[str] = []
+        """What was said before the assistant last listened: what "repeat" says again."""
+        self.last_expect = "free"
+
+    # Output ---------------------------------------------------------------
+
+    def say(self, text: str, slow: bool = False, remember: bool = True) -> Utterance | None:
+        """Speak `text`; `slow` for numbers to write down; `remember` it for "repeat".
+
+        Returns what the user said meanwhile, if anything.
+        """
+        rate = self.settings.voice.rate_wpm
+        if slow:
+            rate = min(rate, NUMBER_RATE_WPM)
+        playback = self.voice.speech(text, self.lang, rate, self.settings.voice.volume)
+        self.events.emit("say", text=text, lang=self.lang)
+        if remember:
+            self._since_listen.append(text)
+        return self._play(playback)
+
+    def pause(self, seconds: float) -> Utterance | None:
+        """Deliberate silence; returns an interruption, if any."""
+        if seconds <= 0:
+            return None
+        self.events.emit("pause", seconds=round(seconds, 3))
+        return self.inbox.wait(seconds)
+
+    def tone(self, name: str) -> Utterance | None:
+        """Play the sound audio/<name>.wav; returns an interruption, if any."""
+        playback = self.voice.sound(AUDIO_DIR / f"{name}.wav", self.settings.voice.volume)
+        self.events.emit("tone", name=name)
+        return self._play(playback)
+
+    def emit(self, event: str, **fields: Any) -> None:
+        self.events.emit(event, **fields)
+
+    def _play(self, playback: Playback) -> Utterance | None:
+        playback.start()
+        interruption = self.inbox.wait(playback.duration_s)
+        if interruption is not None:
+            playback.stop()
+        return interruption
+
+    # Input ----------------------------------------------------------------
+
+    def listen(self, expect: str, timeout_s: float) -> Utterance | None:
+        """The user's next turn, or None after `timeout_s` of silence."""
+        if self._since_listen:
+            self.last_prompt, self._since_listen = self._since_listen, []
+            self.last_expect = expect
+        self.events.emit("listen", expect=expect, timeout=timeout_s)
+        return self.inbox.listen(timeout_s)
+
+    # Speech settings --------------------------------------------------------
+
+    def change_rate(self, faster: bool) -> bool:
+        """One step slower or faster; False when already at the limit."""
+        low, high = RATE_LIMITS_WPM
+        current = self.settings.voice.rate_wpm
+        wanted = current * RATE_STEP if faster else current / RATE_STEP
+        new = round(min(high, max(low, wanted)), 1)
+        return self._store_voice(rate_wpm=new) if new != current else False
+
+    def change_volume(self, louder: bool) -> bool:
+        """One step louder or quieter; False when already at the limit."""
+        current = self.settings.voice.volume
+        new = round(min(1.0, max(0.1, current + (VOLUME_STEP if louder else -VOLUME_STEP))), 2)
+        return self._store_voice(volume=new) if new != current else False
+
+    def _store_voice(self, **changes: float) -> bool:
+        self.settings = replace(self.settings, voice=replace(self.settings.voice, **changes))
+        if self._settings_store is not None:
+            self._settings_store.save(self.settings)
+        return True

@@ -1,0 +1,184 @@
+"""Whole conversations in machine mode, through the really trained models, on the virtual clock."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from assistant.journal import Journal, iso
+from event_helpers import of_kind, said
+
+
+def exercise_states(events: list[dict]) -> list[str]:
+    return [event["state"] for event in of_kind(events, "exercise")]
+
+
+def cue_times(events: list[dict], cue: str) -> list[float]:
+    return [event["t"] for event in of_kind(events, "say") if event["text"] == cue]
+
+
+def test_first_conversation_introduces_an_automated_helper_then_welcomes_back(converse):
+    first = said(converse([]))[0]
+    assert "automated helper, not a person" in first
+    assert "stays on this device" in first
+    assert said(converse([]))[0].startswith("Hello again")
+
+
+def test_breathing_keeps_an_exact_four_six_rhythm_for_five_minutes_then_offers_a_check_in(converse):
+    events = converse(["I'd like to do some breathing please"])
+    assert exercise_states(events) == ["started", "finished"]
+    ins, outs = cue_times(events, "In"), cue_times(events, "Out")
+    assert len(ins) == len(outs) == 30
+    assert all(abs((b - a) - 10.0) < 1e-6 for a, b in zip(ins, ins[1:]))
+    assert all(abs((out - inhale) - 4.0) < 1e-6 for inhale, out in zip(ins, outs))
+    assert said(events)[-1].startswith("Would you like to tell me how you feel")
+    assert of_kind(events, "listen")[-1]["expect"] == "yes_no"
+
+
+def test_breathing_length_follows_the_request(converse):
+    events = converse(["can we do the breathing for ten minutes"])
+    assert len(cue_times(events, "In")) == 60
+
+
+def test_stop_ends_breathing_within_a_second(converse):
+    events = converse(["breathing please", {"text": "stop", "after": 95.5}])
+    heard = next(event for event in of_kind(events, "heard") if event["text"] == "stop")
+    stopped = next(event for event in of_kind(events, "exercise") if event["state"] == "stopped")
+    assert stopped["t"] - heard["t"] < 1.0
+    assert not [t for t in cue_times(events, "In") + cue_times(events, "Out") if t > heard["t"]]
+    assert "we have stopped" in said(events)[-1]
+
+
+def test_pause_and_go_on_keep_the_rhythm(converse):
+    events = converse(["breathing", {"text": "pause", "after": 61}, "go on"])
+    assert exercise_states(events) == ["started", "paused", "resumed", "finished"]
+    ins = cue_times(events, "In")
+    assert len(ins) == 30
+    resumed = next(event["t"] for event in of_kind(events, "exercise") if event["state"] == "resumed")
+    after = [t for t in ins if t > resumed]
+    assert all(abs((b - a) - 10.0) < 1e-6 for a, b in zip(after, after[1:]))
+
+
+def test_check_in_with_words_is_stored_and_confirmed(converse, home):
+    events = converse(["I want to do my check-in", "pretty good", "three"])
+    assert [event["expect"] for event in of_kind(events, "listen")][1:3] == ["number", "number"]
+    assert "4. Thank you." in said(events)
+    checkin = of_kind(events, "checkin")[0]
+    assert (checkin["mood"], checkin["energy"], checkin["saved"]) == (4, 3, True)
+    rows = Journal(home / "journal.db").checkins()
+    assert [(row["mood"], row["energy"], row["lang"]) for row in rows] == [(4, 3, "en")]
+    assert datetime.fromisoformat(rows[0]["at"]).tzinfo == timezone.utc
+
+
+def test_a_mood_is_kept_even_if_the_user_leaves_before_the_energy_question(converse, home):
+    converse(["check-in", "very good"])
+    assert [row["mood"] for row in Journal(home / "journal.db").checkins()] == [5]
+
+
+def test_check_in_energy_can_be_skipped(converse):
+    events = converse(["check-in", "not great", "skip"])
+    assert of_kind(events, "checkin")[0] == {**of_kind(events, "checkin")[0], "mood": 2, "saved": True}
+    assert "energy" not in of_kind(events, "checkin")[0]
+
+
+def test_low_mood_gets_the_offer_of_breathing(converse):
+    events = converse(["check-in please", "one", "two", "yes please"])
+    assert "Would you like a short breathing exercise? You can say yes or no." in said(events)
+    assert exercise_states(events)[0] == "started"
+
+
+def test_an_unclear_answer_to_the_mood_question_is_asked_again(converse):
+    events = converse(["check-in", "hmm what was the question about the garden", "four", "skip"])
+    assert any(text.startswith("Sorry, I did not catch a number") for text in said(events))
+    assert of_kind(events, "checkin")[0]["mood"] == 4
+
+
+def test_summary_is_honest_without_data(converse):
+    events = converse(["how have I been lately"])
+    assert "no check-ins from the last seven days" in said(events)[-1]
+
+
+def test_summary_compares_the_last_week_with_the_one_before(converse, home):
+    journal = Journal(home / "journal.db")
+    now = datetime.now(timezone.utc)
+    for days_ago, mood in [(1, 4), (3, 5), (5, 4), (9, 2), (11, 3), (13, 2)]:
+        journal.db["checkins"].insert({"at": iso(now - timedelta(days=days_ago)), "lang": "en", "mood": mood})
+    text = " ".join(said(converse(["how have I been this week"])))
+    assert "you did 3 check-ins" in text and "4.5 out of five" in text
+    assert "better than the week before, when it was 2.5" in text
+
+
+def test_low_week_offers_breathing(converse, home):
+    journal = Journal(home / "journal.db")
+    now = datetime.now(timezone.utc)
+    for days_ago in (1, 2):
+        journal.db["checkins"].insert({"at": iso(now - timedelta(days=days_ago)), "lang": "en", "mood": 1})
+    assert said(converse(["how was my week"]))[-1].startswith("Would you like a short breathing exercise")
+
+
+def test_slower_mid_question_repeats_it_slower_and_keeps_the_question(converse, home):
+    events = converse(["check-in", "could you speak slower please", "five", "skip"])
+    texts = said(events)
+    assert texts.count("How is your mood today, from one to five? One is very low, five is very good.") == 2
+    assert of_kind(events, "checkin")[0]["mood"] == 5
+    stored = json.loads((home / "settings.json").read_text())
+    assert stored["voice"]["rate_wpm"] < 130
+
+
+def test_repeat_says_the_last_prompt_again(converse):
+    texts = said(converse(["hello", "sorry what did you say"]))
+    assert texts[-1] == texts[-2] == "Hello. You can say: breathing, check-in, or how have I been."
+
+
+def test_help_names_what_the_assistant_does(converse):
+    assert "guide your breathing" in said(converse(["what can you do for me"]))[-1]
+
+
+def test_silence_reprompts_twice_then_waits(converse):
+    events = converse(["check-in", {"silence": 40}, "three", "skip"])
+    texts = said(events)
+    assert texts.count("Please say a number from one to five. For example: three.") == 2
+    assert "I will wait. Say hello when you are ready." in texts
+    for index, event in enumerate(events):
+        if event["event"] == "say" and event["text"].startswith(("Please say a number", "I will wait")):
+            listened = [earlier for earlier in events[:index] if earlier["event"] == "listen"][-1]
+            assert event["t"] - listened["t"] == pytest.approx(12.0)
+    assert of_kind(events, "checkin")[0]["mood"] == 3
+
+
+def test_out_of_scope_gets_a_kind_fallback_naming_three_things(converse):
+    text = said(converse(["what's the capital of peru"]))[-1]
+    assert text.startswith("I'm sorry, I did not understand.")
+    assert "breathing, check-in, or how have I been" in text
+
+
+def test_goodbye_ends_the_conversation(converse):
+    events = converse(["goodbye dear", "hello"])
+    assert events[-1]["event"] == "end"
+    assert said(events)[-1] == "Goodbye. Take good care of yourself."
+    assert not [event for event in of_kind(events, "heard") if event["text"] == "hello"]
+
+
+def test_french_conversation(converse, home):
+    events = converse(["bonjour", "je voudrais faire le point sur mon humeur", "plutôt bien", "passer"], lang="fr")
+    texts = said(events)
+    assert texts[0].startswith("Bonjour. Je suis un assistant automatique, pas une personne")
+    assert all(event["lang"] == "fr" for event in of_kind(events, "say"))
+    assert "4. Merci." in texts
+    assert of_kind(events, "checkin")[0]["mood"] == 4
+
+
+def test_french_breathing_stops_on_arrete(converse):
+    events = converse(["je voudrais faire un exercice de respiration", {"text": "arrête", "after": 30}], lang="fr")
+    assert exercise_states(events) == ["started", "stopped"]
+    assert cue_times(events, "Inspirez")
+
+
+def test_bad_lines_are_skipped_and_nothing_is_lost(converse, home, capsys):
+    events = converse(["", "{not json", json.dumps({"text": 5}), "x" * 5000, "check-in", "4", "skip"])
+    assert of_kind(events, "checkin")[0]["mood"] == 4
+    errors = capsys.readouterr().err
+    assert "not valid JSON" in errors and "first 1000 characters" in errors
+    assert Journal(home / "journal.db").checkins()

@@ -1,0 +1,60 @@
+"""The journal: real SQLite, owner-only, versioned schema, no words kept for safety events."""
+
+from __future__ import annotations
+
+import stat
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from assistant.journal import SCHEMA_VERSION, Journal, JournalError
+from assistant.mood_summary import summarise
+
+
+def test_journal_file_is_private_and_versioned(tmp_path):
+    journal = Journal(tmp_path / "journal.db")
+    assert stat.S_IMODE((tmp_path / "journal.db").stat().st_mode) == 0o600
+    assert journal.schema_version == SCHEMA_VERSION
+    reopened = Journal(tmp_path / "journal.db")
+    assert reopened.schema_version == SCHEMA_VERSION
+
+
+def test_checkins_are_stored_with_utc_iso_timestamps(tmp_path):
+    moment = datetime(2026, 3, 1, 22, 30, tzinfo=timezone.utc)
+    journal = Journal(tmp_path / "journal.db", now=lambda: moment)
+    journal.add_checkin(4, None, "fr")
+    row = journal.checkins()[0]
+    assert (row["at"], row["mood"], row["energy"], row["lang"]) == ("2026-03-01T22:30:00+00:00", 4, None, "fr")
+    with pytest.raises(ValueError):
+        journal.add_checkin(7, None, "en")
+
+
+def test_safety_events_keep_time_and_kind_only(tmp_path):
+    journal = Journal(tmp_path / "journal.db")
+    journal.add_safety_event("crisis", "passive_wish", "FR")
+    [event] = journal.safety_events()
+    assert set(event) == {"id", "at", "level", "kind", "region"}
+
+
+def test_a_newer_schema_is_refused_without_touching_the_data(tmp_path):
+    journal = Journal(tmp_path / "journal.db")
+    journal.add_checkin(3, 3, "en")
+    journal.set_meta("schema_version", str(SCHEMA_VERSION + 1))
+    with pytest.raises(JournalError, match="newer version"):
+        Journal(tmp_path / "journal.db")
+    journal.set_meta("schema_version", str(SCHEMA_VERSION))
+    assert len(Journal(tmp_path / "journal.db").checkins()) == 1
+
+
+def test_mood_weeks_split_the_last_fourteen_days(tmp_path):
+    now = datetime(2026, 3, 15, 12, tzinfo=timezone.utc)
+    times = iter([now - timedelta(days=days) for days in (1, 6, 8, 13, 20)])
+    journal = Journal(tmp_path / "journal.db", now=lambda: next(times))
+    for mood in (5, 4, 2, 1, 3):
+        journal.add_checkin(mood, None, "en")
+    journal._now = lambda: now
+    weeks = journal.mood_weeks()
+    assert (weeks.this_week, weeks.week_before) == ([4, 5], [1, 2])
+    summary = summarise(weeks, "fr", lambda score: f"mot {score}")
+    assert summary.responses[0] == ("utter_summary_this_week", {"count": "2", "average": "4,5", "average_words": "mot 5"})
+    assert summary.responses[1][0] == "utter_summary_better" and not summary.low
