@@ -56,7 +56,8 @@ class Conversation:
             silences = 0
             while not self.ended:
                 waiting = silences > REPROMPTS
-                utterance = self.session.listen(self.actions.expect, WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S)
+                utterance = self.session.listen(self.actions.expect, WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S,
+                                                needs_wake=waiting)
                 if utterance is None:
                     silences += 1
                     self._after_silence(silences)

@@ -39,11 +39,19 @@ class EndOfInput(Exception):
 
 
 class Inbox(Protocol):
-    def listen(self, timeout_s: float) -> Utterance | None:
-        """The user's next turn, or None after `timeout_s` of silence; raises EndOfInput."""
+    def listen(self, timeout_s: float, needs_wake: bool = False) -> Utterance | None:
+        """The user's next turn, or None after `timeout_s` of silence; raises EndOfInput.
 
-    def wait(self, seconds: float) -> Utterance | None:
-        """Let `seconds` pass, returning early with an interruption if the user speaks."""
+        `needs_wake`: the assistant is waiting, so only a turn that starts with the
+        wake phrase counts (voice input; typed input is always deliberate).
+        """
+
+    def wait(self, seconds: float, speech: str | None = None) -> Utterance | None:
+        """Let `seconds` pass, returning early with an interruption if the user speaks.
+
+        `speech` is what the assistant is saying meanwhile ("" for a sound), if anything:
+        a microphone then listens only for "stop", never to the assistant's own voice.
+        """
 
     def drain(self) -> None:
         """Take in everything the user has already sent, before something long starts."""
@@ -156,7 +164,7 @@ class LineInbox:
             else:
                 self._pending.append(item)
 
-    def wait(self, seconds: float) -> Utterance | None:
+    def wait(self, seconds: float, speech: str | None = None) -> Utterance | None:
         until = self._clock.now() + seconds
         while True:
             if self._scheduled and self._scheduled[0].at <= until:
@@ -178,7 +186,7 @@ class LineInbox:
                 self._clock.sleep_until(until)
                 return None
 
-    def listen(self, timeout_s: float) -> Utterance | None:
+    def listen(self, timeout_s: float, needs_wake: bool = False) -> Utterance | None:
         deadline = self._clock.now() + timeout_s
         while True:
             if self._scheduled:

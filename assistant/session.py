@@ -52,7 +52,7 @@ class Session:
         self.events.emit("say", text=text, lang=self.lang)
         if remember:
             self._since_listen.append(text)
-        return self._play(playback)
+        return self._play(playback, text)
 
     def pause(self, seconds: float) -> Utterance | None:
         """Deliberate silence; returns an interruption, if any."""
@@ -65,27 +65,27 @@ class Session:
         """Play the sound audio/<name>.wav; returns an interruption, if any."""
         playback = self.voice.sound(AUDIO_DIR / f"{name}.wav", self.settings.voice.volume)
         self.events.emit("tone", name=name)
-        return self._play(playback)
+        return self._play(playback, "")
 
     def emit(self, event: str, **fields: Any) -> None:
         self.events.emit(event, **fields)
 
-    def _play(self, playback: Playback) -> Utterance | None:
+    def _play(self, playback: Playback, speech: str) -> Utterance | None:
         playback.start()
-        interruption = self.inbox.wait(playback.duration_s)
+        interruption = self.inbox.wait(playback.duration_s, speech)
         if interruption is not None:
             playback.stop()
         return interruption
 
     # Input ----------------------------------------------------------------
 
-    def listen(self, expect: str, timeout_s: float) -> Utterance | None:
+    def listen(self, expect: str, timeout_s: float, needs_wake: bool = False) -> Utterance | None:
         """The user's next turn, or None after `timeout_s` of silence."""
         if self._since_listen:
             self.last_prompt, self._since_listen = self._since_listen, []
             self.last_expect = expect
         self.events.emit("listen", expect=expect, timeout=timeout_s)
-        return self.inbox.listen(timeout_s)
+        return self.inbox.listen(timeout_s, needs_wake)
 
     # Speech settings --------------------------------------------------------
 
