@@ -43,6 +43,18 @@ class VoiceSettings:
 
 
 @dataclass(frozen=True)
+class ListeningSettings:
+    """How the assistant listens on a microphone."""
+
+    wake_phrase_en: str = "hello companion"
+    """Said to start talking when the assistant is waiting (English)."""
+    wake_phrase_fr: str = "bonjour compagnon"
+    """Said to start talking when the assistant is waiting (French)."""
+    push_to_talk: bool = False
+    """Also accept a key press (a large USB button shows up as a key) instead of the wake phrase."""
+
+
+@dataclass(frozen=True)
 class Contact:
     """The person or clinic the user can call, named in the safety response."""
 
@@ -61,6 +73,7 @@ class Settings:
     region: str = "GB"
     """Country whose helplines are given: FR, GB or US. Independent of the language."""
     voice: VoiceSettings = field(default_factory=VoiceSettings)
+    listening: ListeningSettings = field(default_factory=ListeningSettings)
     contact: Contact = field(default_factory=Contact)
 
     def to_json(self) -> dict[str, Any]:
@@ -90,6 +103,15 @@ def _check_text(value: Any) -> str | None:
     return None if isinstance(value, str) else "not text"
 
 
+def _check_phrase(value: Any) -> str | None:
+    ok = isinstance(value, str) and 1 <= len(value.split()) <= 4 and value == value.lower()
+    return None if ok else "not one to four words in lower case"
+
+
+def _check_flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "not true or false"
+
+
 CHECKS: dict[str, Callable[[Any], str | None]] = {
     "language": _check_language,
     "region": _check_region,
@@ -97,6 +119,9 @@ CHECKS: dict[str, Callable[[Any], str | None]] = {
     "voice.volume": _check_volume,
     "voice.voice_en": _check_text,
     "voice.voice_fr": _check_text,
+    "listening.wake_phrase_en": _check_phrase,
+    "listening.wake_phrase_fr": _check_phrase,
+    "listening.push_to_talk": _check_flag,
     "contact.name": _check_text,
     "contact.phone": _check_text,
 }
