@@ -1,4 +1,4 @@
-"""The `assistant` command: run, chat, nlu, train, settings (see CONTRACTS.md)."""
+"""The `assistant` command: run, chat, nlu, transcribe, train, models, settings (see CONTRACTS.md)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import argparse
 import json
 import os
 import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 from assistant import LANGUAGES
-from assistant.app import build_conversation, load_model, load_parts, notice_printer, resolve_language, warn
+from assistant.app import Parts, build_conversation, load_model, load_parts, notice_printer, resolve_language, warn
 from assistant.clock import RealClock, VirtualClock
 from assistant.events import JsonlEvents, TerminalEvents
 from assistant.inbox import LineInbox
@@ -19,6 +21,8 @@ from assistant.settings import CHECKS, SettingsStore, with_value
 
 def _chat(args: argparse.Namespace) -> int:
     parts = load_parts(args.lang)
+    if args.audio_in:
+        return _chat_audio(parts, args)
     virtual = args.clock == "virtual"
     clock = VirtualClock() if virtual else RealClock()
     inbox = LineInbox(clock, sys.stdin, notice_printer(parts.lang), realtime=not virtual)
@@ -27,6 +31,64 @@ def _chat(args: argparse.Namespace) -> int:
 
     build_conversation(parts, load_model(parts.lang), clock, inbox, events, TextVoice()).run()
     return 0
+
+
+def _chat_audio(parts: Parts, args: argparse.Namespace) -> int:
+    """The voice pipeline from WAV files, on the virtual clock, speech into one WAV file."""
+    from assistant.voice.pipeline import recogniser_for, voice_for
+    from assistant.voice.synthesis import WavFileOutput
+    from assistant.voice.wav_inbox import WavInbox
+
+    recogniser = recogniser_for(parts)
+    clock = VirtualClock()
+    out_path = Path(args.audio_out) if args.audio_out else Path(tempfile.mkdtemp()) / "speech.wav"
+    with WavFileOutput(out_path, clock) as output:
+        inbox = WavInbox([Path(path) for path in args.audio_in], recogniser, clock, parts.lang)
+        build_conversation(parts, load_model(parts.lang), clock, inbox, JsonlEvents(clock),
+                           voice_for(parts, output)).run()
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The live assistant: everything is checked before the first word."""
+    from assistant.voice.pipeline import live_inbox, open_speaker, voice_for
+
+    parts = load_parts(args.lang)
+    clock = RealClock()
+    inbox = live_inbox(parts, clock)
+    voice = voice_for(parts, open_speaker(parts.lang))
+    events = JsonlEvents(clock) if args.jsonl else TerminalEvents()
+    build_conversation(parts, load_model(parts.lang), clock, inbox, events, voice).run()
+    return 0
+
+
+def _transcribe(args: argparse.Namespace) -> int:
+    from assistant.voice.pipeline import recogniser_for
+
+    print(json.dumps(recogniser_for(load_parts(args.lang)).transcribe_wav(Path(args.file)), ensure_ascii=False))
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from assistant.voice import models
+
+    ui_lang = load_parts(args.lang).lang
+    if args.action == "list":
+        for entry in models.list_models():
+            print(json.dumps(entry, ensure_ascii=False))
+        return 0
+    languages = [args.model_lang] if args.model_lang else list(LANGUAGES)
+    if args.action == "install":
+        for lang in languages:
+            path = (models.install_from_file(lang, Path(args.source), ui_lang) if args.source
+                    else models.install_from_url(lang, ui_lang=ui_lang))
+            print(message("speech_model_installed", ui_lang, language=message(f"language_name_{lang}", ui_lang),
+                          path=path))
+        return 0
+    results = [models.verify(lang, ui_lang) for lang in languages if models.is_installed(lang)]
+    for result in results:
+        print(result.describe(ui_lang))
+    return 0 if all(result.ok for result in results) else 1
 
 
 def _nlu(args: argparse.Namespace) -> int:
@@ -89,7 +151,25 @@ def parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="the conversation, typed in a terminal")
     chat.add_argument("--jsonl", action="store_true", help="machine mode: JSON lines in and out")
     chat.add_argument("--clock", choices=("real", "virtual"), default="real")
+    chat.add_argument("--audio-in", nargs="+", metavar="WAV", help="user turns as WAV files, one per turn")
+    chat.add_argument("--audio-out", metavar="WAV", help="with --audio-in: write the assistant's speech here")
     chat.set_defaults(handler=_chat)
+
+    run = commands.add_parser("run", help="the live voice assistant: microphone in, speaker out")
+    run.add_argument("--jsonl", action="store_true", help="print machine-mode events instead of a transcript")
+    run.set_defaults(handler=_run)
+
+    transcribe = commands.add_parser("transcribe", help="speech to text for one WAV file, as JSON")
+    transcribe.add_argument("file")
+    transcribe.set_defaults(handler=_transcribe)
+
+    speech_models = commands.add_parser("models", help="list, install or verify speech models")
+    speech_models.add_argument("action", choices=("list", "install", "verify"))
+    speech_models.add_argument("model_lang", nargs="?", choices=LANGUAGES, metavar="LANG",
+                               help="en or fr (default: both)")
+    speech_models.add_argument("--from", dest="source", metavar="FILE",
+                               help="install from a .zip, .aar or folder instead of downloading")
+    speech_models.set_defaults(handler=_models)
 
     nlu = commands.add_parser("nlu", help="what the assistant understands of a text, as JSON")
     nlu.add_argument("text", nargs="?", help="the text; without it, one text per line on stdin")

@@ -39,11 +39,13 @@ class EndOfInput(Exception):
 
 
 class Inbox(Protocol):
-    def listen(self, timeout_s: float, needs_wake: bool = False) -> Utterance | None:
+    def listen(self, timeout_s: float, expect: str = "free", needs_wake: bool = False) -> Utterance | None:
         """The user's next turn, or None after `timeout_s` of silence; raises EndOfInput.
 
-        `needs_wake`: the assistant is waiting, so only a turn that starts with the
-        wake phrase counts (voice input; typed input is always deliberate).
+        `expect` is the kind of answer the assistant asked for (free, number, yes_no),
+        which narrows speech recognition. `needs_wake`: the assistant is waiting, so
+        only a turn that starts with the wake phrase counts (voice input; typed input
+        is always deliberate).
         """
 
     def wait(self, seconds: float, speech: str | None = None) -> Utterance | None:
@@ -186,7 +188,7 @@ class LineInbox:
                 self._clock.sleep_until(until)
                 return None
 
-    def listen(self, timeout_s: float, needs_wake: bool = False) -> Utterance | None:
+    def listen(self, timeout_s: float, expect: str = "free", needs_wake: bool = False) -> Utterance | None:
         deadline = self._clock.now() + timeout_s
         while True:
             if self._scheduled:

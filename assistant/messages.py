@@ -18,7 +18,7 @@ def _catalogue() -> dict[str, dict[str, str]]:
         return yaml.safe_load(stream)
 
 
-def message(name: str, lang: str, **values: object) -> str:
+def message(name: str, lang: str, /, **values: object) -> str:
     """The sentence `name` in `lang` (English when `lang` is unknown), filled with `values`."""
     texts = _catalogue()[name]
     return texts[lang if lang in LANGUAGES else "en"].format(**values)

@@ -85,7 +85,7 @@ class Session:
             self.last_prompt, self._since_listen = self._since_listen, []
             self.last_expect = expect
         self.events.emit("listen", expect=expect, timeout=timeout_s)
-        return self.inbox.listen(timeout_s, needs_wake)
+        return self.inbox.listen(timeout_s, expect, needs_wake)
 
     # Speech settings --------------------------------------------------------
 

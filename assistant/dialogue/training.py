@@ -8,11 +8,14 @@ small change quicker.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
+import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -79,7 +82,10 @@ def train(lang: str) -> Path:
     from assistant.dialogue import quiet_rasa
 
     quiet_rasa()
-    with tempfile.TemporaryDirectory(prefix=f"assistant-train-{lang}-") as folder:
+    # Rasa prints progress on stdout, which belongs to machine mode: send it to stderr.
+    with tempfile.TemporaryDirectory(prefix=f"assistant-train-{lang}-") as folder, \
+            contextlib.redirect_stdout(sys.stderr), warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
         config_path, domain = _prepare_inputs(lang, Path(folder))
         result = rasa_train(
             domain=str(domain), config=str(config_path),

@@ -1,0 +1,66 @@
+"""The voice pipeline put together: microphone or WAV files in, speaker or WAV file out.
+
+Everything that could be missing is checked before the first word, so the
+assistant never starts half-working: a missing speech model, microphone or
+speaker gives one clear sentence for the caregiver instead.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Callable
+
+from assistant.app import Parts, notice_printer
+from assistant.clock import Clock
+from assistant.messages import UserFacingError, message
+from assistant.voice import models
+from assistant.voice.live_inbox import LiveInbox, PushToTalk
+from assistant.voice.microphone import Microphone
+from assistant.voice.recognition import Recogniser
+from assistant.voice.synthesis import AudioOutput, EspeakVoice, SpeakerOutput
+
+
+class SpeakerMissing(UserFacingError):
+    """No output device could be opened."""
+
+
+def recogniser_for(parts: Parts) -> Recogniser:
+    """The installed speech model of the conversation's language, or a clear error."""
+    return Recogniser(models.require(parts.lang, parts.lang), lang=parts.lang)
+
+
+def voice_for(parts: Parts, output: AudioOutput) -> EspeakVoice:
+    voices = {"en": parts.settings.voice.voice_en, "fr": parts.settings.voice.voice_fr}
+    return EspeakVoice(output, voices, notice=notice_printer(parts.lang))
+
+
+def open_speaker(lang: str) -> SpeakerOutput:
+    import sounddevice
+
+    try:
+        sounddevice.check_output_settings(samplerate=22050, channels=1, dtype="int16")
+    except (sounddevice.PortAudioError, ValueError) as error:
+        raise SpeakerMissing(message("speaker_missing", lang, problem=error)) from error
+    return SpeakerOutput()
+
+
+def _terminal_key_reader() -> Callable[[], str]:
+    """Key presses from the terminal, one at a time, without waiting for Enter."""
+    import termios
+    import tty
+
+    if not sys.stdin.isatty():
+        return sys.stdin.read
+    descriptor = sys.stdin.fileno()
+    tty.setcbreak(descriptor, termios.TCSANOW)
+    return lambda: sys.stdin.read(1)
+
+
+def live_inbox(parts: Parts, clock: Clock) -> LiveInbox:
+    """The microphone, recognised live; checks the model first, then the device."""
+    recogniser = recogniser_for(parts)
+    microphone = Microphone(parts.lang)
+    listening = parts.settings.listening
+    wake = listening.wake_phrase_fr if parts.lang == "fr" else listening.wake_phrase_en
+    push_to_talk = PushToTalk(_terminal_key_reader()) if listening.push_to_talk else None
+    return LiveInbox(microphone, recogniser, clock, parts.lang, wake, push_to_talk)

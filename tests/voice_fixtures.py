@@ -1,0 +1,87 @@
+"""Real speech for the voice tests: the small English Vosk model, and utterances made by espeak-ng.
+
+Import the fixtures into a test module (`from voice_fixtures import vosk_model_dir`)
+and pytest finds them there. The model is installed once, with the real
+installer, into .cache/vosk/model-en, and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.voice.wav import read_wav
+
+REPO = Path(__file__).resolve().parents[1]
+VOSK_CACHE = REPO / ".cache" / "vosk"
+MODEL_AAR = VOSK_CACHE / "vosk-model-en-0.3.45.aar"
+"""com.alphacephei:vosk-model-en:0.3.45 from Maven Central (Apache-2.0); the model is under assets/model-en-us/."""
+MODEL_HOME = VOSK_CACHE / "home"
+"""The ASSISTANT_HOME the cached model is installed into: models/speech/en is the model."""
+MODEL_LINK = VOSK_CACHE / "model-en"
+"""A stable name for the cached model folder."""
+
+
+@pytest.fixture(scope="session")
+def vosk_model_dir() -> Path:
+    """The small English model, installed from the .aar by install_from_file (once per cache)."""
+    if not MODEL_AAR.is_file():
+        pytest.skip(f"the small English Vosk model is not at {MODEL_AAR} "
+                    "(download com.alphacephei:vosk-model-en:0.3.45 from Maven Central)")
+    from assistant.voice import models
+
+    previous = os.environ.get("ASSISTANT_HOME")
+    os.environ["ASSISTANT_HOME"] = str(MODEL_HOME)
+    try:
+        if not models.is_installed("en") or not models.verify("en").ok:
+            models.install_from_file("en", MODEL_AAR)
+        installed = models.model_dir("en")
+    finally:
+        if previous is None:
+            os.environ.pop("ASSISTANT_HOME", None)
+        else:
+            os.environ["ASSISTANT_HOME"] = previous
+    if MODEL_LINK.is_symlink() or not MODEL_LINK.exists():
+        MODEL_LINK.unlink(missing_ok=True)
+        MODEL_LINK.symlink_to(installed, target_is_directory=True)
+    return MODEL_LINK
+
+
+def espeak(text: str, path: Path, voice: str = "en-gb", rate_wpm: int = 140) -> Path:
+    """`text` spoken by the espeak-ng program into `path` (22.05 kHz mono)."""
+    subprocess.run(["espeak-ng", "-w", str(path), "-v", voice, "-s", str(rate_wpm), "--stdin"],
+                   input=text, text=True, check=True, capture_output=True)
+    return path
+
+
+def write_wav(path: Path, samples: np.ndarray, rate_hz: int) -> Path:
+    import wave
+
+    with wave.open(str(path), "wb") as sound:
+        sound.setnchannels(1)
+        sound.setsampwidth(2)
+        sound.setframerate(rate_hz)
+        sound.writeframes(samples.astype("<i2").tobytes())
+    return path
+
+
+def with_noise(path: Path, noise_level: float, seed: int = 0, padding_s: float = 0.3) -> Path:
+    """`path` rewritten with white noise at `noise_level` (fraction of full scale) and a little silence around it."""
+    audio = read_wav(path)
+    padding = np.zeros(int(padding_s * audio.sample_rate_hz))
+    speech = np.concatenate([padding, audio.samples.astype(np.float64), padding])
+    noise = np.random.default_rng(seed).normal(0.0, noise_level * 32767, len(speech))
+    return write_wav(path, np.clip(speech + noise, -32768, 32767), audio.sample_rate_hz)
+
+
+@pytest.fixture
+def vosk_home(home: Path, vosk_model_dir: Path) -> Path:
+    """The test's ASSISTANT_HOME with the small English speech model installed (linked to the cache)."""
+    speech = home / "models" / "speech"
+    speech.mkdir(parents=True, exist_ok=True)
+    (speech / "en").symlink_to(vosk_model_dir.resolve(), target_is_directory=True)
+    return home
