@@ -77,14 +77,18 @@ def _models(args: argparse.Namespace) -> int:
         for entry in models.list_models():
             print(json.dumps(entry, ensure_ascii=False))
         return 0
-    languages = [args.model_lang] if args.model_lang else list(LANGUAGES)
     if args.action == "install":
-        for lang in languages:
-            path = (models.install_from_file(lang, Path(args.source), ui_lang) if args.source
-                    else models.install_from_url(lang, ui_lang=ui_lang))
+        lang = args.model_lang or ui_lang
+        if args.if_missing and models.is_installed(lang):
+            return 0
+        if args.source:
+            path = models.install_from_file(lang, Path(args.source), ui_lang)
             print(message("speech_model_installed", ui_lang, language=message(f"language_name_{lang}", ui_lang),
                           path=path))
+        else:
+            models.install_from_url(lang, ui_lang=ui_lang)
         return 0
+    languages = [args.model_lang] if args.model_lang else list(LANGUAGES)
     results = [models.verify(lang, ui_lang) for lang in languages if models.is_installed(lang)]
     for result in results:
         print(result.describe(ui_lang))
@@ -166,7 +170,8 @@ def parser() -> argparse.ArgumentParser:
     speech_models = commands.add_parser("models", help="list, install or verify speech models")
     speech_models.add_argument("action", choices=("list", "install", "verify"))
     speech_models.add_argument("model_lang", nargs="?", choices=LANGUAGES, metavar="LANG",
-                               help="en or fr (default: both)")
+                               help="en or fr (install: default the conversation language; verify: both)")
+    speech_models.add_argument("--if-missing", action="store_true", help="install only if not installed yet")
     speech_models.add_argument("--from", dest="source", metavar="FILE",
                                help="install from a .zip, .aar or folder instead of downloading")
     speech_models.set_defaults(handler=_models)

@@ -17,6 +17,7 @@ from assistant.exercise_runner import Control, ExerciseRunner
 from assistant.exercise_scripts import ExerciseScript
 from assistant.inbox import EndOfInput, Utterance
 from assistant.journal import Journal, JournalError, iso, utc_now
+from assistant.messages import message
 from assistant.safety.response import SafetyResponder
 from assistant.session import Session
 from assistant.understanding import Understanding, Understood
@@ -77,7 +78,7 @@ class Conversation:
             try:
                 self.journal.set_meta("introduced_at", iso(utc_now()))
             except JournalError as error:
-                self._warn(str(error))
+                self._warn(message("journal_unwritable", self.session.lang, problem=error))
 
     def _after_silence(self, silences: int) -> None:
         if silences > REPROMPTS + 1:

@@ -41,7 +41,3 @@ class Understanding:
         if parse.intent == "crisis":
             parse = replace(parse, intent="out_of_scope")
         return Understood(parse, None)
-
-    def safety(self, text: str) -> str | None:
-        """What the safety layer makes of `text`: "crisis" or None."""
-        return "crisis" if self(text).crisis_kind else None

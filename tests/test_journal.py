@@ -58,3 +58,14 @@ def test_mood_weeks_split_the_last_fourteen_days(tmp_path):
     summary = summarise(weeks, "fr", lambda score: f"mot {score}")
     assert summary.responses[0] == ("utter_summary_this_week", {"count": "2", "average": "4,5", "average_words": "mot 5"})
     assert summary.responses[1][0] == "utter_summary_better" and not summary.low
+
+
+def test_a_full_disk_is_reported_and_stored_data_is_intact(tmp_path):
+    journal = Journal(tmp_path / "journal.db")
+    journal.add_checkin(3, 4, "en")
+    pages = journal.db.execute("pragma page_count").fetchone()[0]
+    journal.db.execute(f"pragma max_page_count = {pages}")
+    with pytest.raises(JournalError, match="full"):
+        for _ in range(200):
+            journal.add_safety_event("crisis", "explicit", "GB" * 500)
+    assert [(row["mood"], row["energy"]) for row in Journal(tmp_path / "journal.db").checkins()] == [(3, 4)]
