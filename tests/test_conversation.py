@@ -182,3 +182,43 @@ def test_bad_lines_are_skipped_and_nothing_is_lost(converse, home, capsys):
     errors = capsys.readouterr().err
     assert "not valid JSON" in errors and "first 1000 characters" in errors
     assert Journal(home / "journal.db").checkins()
+
+
+def test_universal_commands_mid_exercise_change_the_voice_and_the_exercise_goes_on(converse, home):
+    events = converse(["breathing", {"text": "could you talk a bit slower", "after": 31},
+                       {"text": "louder please", "after": 20}, {"text": "help", "after": 20},
+                       {"text": "say that again", "after": 20}])
+    assert [event["state"] for event in of_kind(events, "exercise")] == ["started", "finished"]
+    texts = said(events)
+    for expected in ("I will speak more slowly.", "I will speak louder.",
+                     "We are in the middle of an exercise. You can say pause, or stop."):
+        assert expected in texts
+    voice = json.loads((home / "settings.json").read_text())["voice"]
+    assert voice["rate_wpm"] < 130 and voice["volume"] > 0.8
+    ins = cue_times(events, "In")
+    on_beat = [t for t in ins if abs((t - ins[0]) / 10.0 - round((t - ins[0]) / 10.0)) < 1e-6]
+    assert len(ins) == 30 and len(on_beat) >= 30 - 4, "a cue may wait for an answer, the beat stays"
+
+
+def test_universal_commands_mid_check_in_keep_the_question(converse, home):
+    events = converse(["check-in", "a bit quieter please", "faster", "help", "two", "four"])
+    texts = said(events)
+    question = "How is your mood today, from one to five? One is very low, five is very good."
+    assert texts.count(question) == 4
+    assert "I will speak more quietly." in texts and "I will speak a little faster." in texts
+    assert of_kind(events, "checkin")[0] == {**of_kind(events, "checkin")[0], "mood": 2, "energy": 4}
+
+
+def test_stop_and_pause_with_nothing_running_say_so(converse):
+    texts = said(converse(["stop", "pause"]))
+    assert texts[-2:] == ["Nothing is running right now. You can say: breathing, check-in, or how have I been."] * 2
+
+
+def test_speech_settings_are_used_by_the_voice(converse, home):
+    events = converse(["slower", "hello"])
+    hello = [event for event in events if event["event"] == "say" and event["text"].startswith("Hello. You can say")][0]
+    after = events[events.index(hello) + 1]
+    words = len(hello["text"].split())
+    rate = json.loads((home / "settings.json").read_text())["voice"]["rate_wpm"]
+    assert rate < 130
+    assert after["t"] - hello["t"] > words * 60 / 130, "slower speech takes longer on the clock"
