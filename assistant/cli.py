@@ -58,7 +58,10 @@ def _run(args: argparse.Namespace) -> int:
     inbox = live_inbox(parts, clock)
     voice = voice_for(parts, open_speaker(parts.lang))
     events = JsonlEvents(clock) if args.jsonl else TerminalEvents()
-    build_conversation(parts, load_model(parts.lang), clock, inbox, events, voice).run()
+    try:
+        build_conversation(parts, load_model(parts.lang), clock, inbox, events, voice).run()
+    finally:
+        inbox.close()
     return 0
 
 

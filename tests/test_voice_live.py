@@ -27,18 +27,20 @@ def test_a_spoken_check_in_end_to_end(live, home, tmp_path):
     returning_user(home)
     recording = tmp_path / "speaker.wav"
     recorder = subprocess.Popen(["parecord", f"--device={SPEAKER}.monitor", "--file-format=wav", str(recording)])
-    assistant = live()
-    start = assistant.listening("free")
-    speak(espeak("I would like to do my check in", tmp_path / "checkin.wav", "en-gb", 130))
-    asked = assistant.listening("number", after=start + 1)
-    speak(espeak("four", tmp_path / "four.wav", "en-us", 120))
-    energy = assistant.listening("number", after=asked + 1)
-    speak(espeak("skip", tmp_path / "skip.wav", "en-gb", 130))
-    checkin = assistant.events[assistant.wait_for(is_event("checkin"), after=energy)]
+    try:
+        assistant = live()
+        start = assistant.listening("free")
+        speak(espeak("I would like to do my check in", tmp_path / "checkin.wav", "en-gb", 130))
+        asked = assistant.listening("number", after=start + 1)
+        speak(espeak("four", tmp_path / "four.wav", "en-us", 120))
+        energy = assistant.listening("number", after=asked + 1)
+        speak(espeak("skip", tmp_path / "skip.wav", "en-gb", 130))
+        checkin = assistant.events[assistant.wait_for(is_event("checkin"), after=energy)]
+    finally:
+        recorder.terminate()
+        recorder.wait()
     assert (checkin["mood"], checkin["saved"]) == (4, True)
     assert [row["mood"] for row in Journal(home / "journal.db").checkins()] == [4]
-    recorder.terminate()
-    recorder.wait()
     from assistant.voice.wav import read_wav
 
     assert abs(read_wav(recording).samples.astype(int)).max() > 1000, "the assistant was heard on the speaker"

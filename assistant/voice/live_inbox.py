@@ -122,6 +122,10 @@ class LiveInbox:
     def drain(self) -> None:
         """Nothing to take in: speech is recognised as it comes."""
 
+    def close(self) -> None:
+        """Release the microphone."""
+        self._microphone.close()
+
     # Recognition ------------------------------------------------------------------
 
 

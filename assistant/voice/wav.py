@@ -54,7 +54,8 @@ def read_wav(path: Path, lang: str = "en") -> Audio:
             samples = _to_int16(sound.readframes(sound.getnframes()), sound.getsampwidth())
             rate_hz = sound.getframerate()
     except (OSError, EOFError, wave.Error, ValueError) as error:
-        raise AudioFileUnreadable(message("audio_file_unreadable", lang, path=path, problem=error)) from error
+        raise AudioFileUnreadable(message("audio_file_unreadable", lang, path=path,
+                                                  problem=str(error) or "not a WAV file")) from error
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
     return Audio(samples, rate_hz)
