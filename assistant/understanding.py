@@ -1,7 +1,10 @@
 """Understanding one utterance: the safety layer first, then the dialogue's NLU.
 
 Two signals can raise a crisis: the deterministic detector (patterns in
-safety/patterns/) and the trained `crisis` intent. Either one is enough.
+safety/patterns/) and the trained `crisis` intent. Either one is enough, except
+that the classifier is not believed on words the detector knows to be an idiom,
+a negation or someone else's story ("this weather is killing me", "I would
+never hurt myself"): there the detector's explicit knowledge wins.
 """
 
 from __future__ import annotations
@@ -11,8 +14,13 @@ from dataclasses import dataclass, replace
 from assistant.dialogue.engine import DialogueModel, Parse
 from assistant.safety.detector import SafetyDetector
 
-CRISIS_INTENT_MIN_CONFIDENCE = 0.5
-"""The classifier's `crisis` intent raises the safety response from this confidence."""
+CRISIS_INTENT_MIN_CONFIDENCE = 0.9
+"""The classifier's `crisis` intent raises the safety response from this confidence.
+
+The detector carries recall; the classifier adds what its patterns miss. On the
+hard negatives of tests/safety (near-miss everyday sentences), 0.9 keeps the
+classifier's own false alarms under 2% in both languages (0.5 gave 25-35%, 0.8
+nearly 4%), while it alone still catches 40-47% of the crisis statements."""
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,8 @@ class Understanding:
         parse = self._model.parse(text)
         if finding is not None:
             return Understood(replace(parse, intent="crisis", confidence=1.0), finding.kind)
-        if parse.intent == "crisis" and parse.confidence >= CRISIS_INTENT_MIN_CONFIDENCE:
+        if (parse.intent == "crisis" and parse.confidence >= CRISIS_INTENT_MIN_CONFIDENCE
+                and not self._detector.excluded(text)):
             return Understood(parse, "classifier")
         if parse.intent == "crisis":
             parse = replace(parse, intent="out_of_scope")

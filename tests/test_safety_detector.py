@@ -297,3 +297,11 @@ def test_invalid_regex_error_gives_the_line(tmp_path: Path) -> None:
 def test_missing_file_is_a_data_error(tmp_path: Path) -> None:
     with pytest.raises(SafetyDataError, match="cannot read pattern file"):
         SafetyDetector.from_file(tmp_path / "nowhere.yml")
+
+
+def test_excluded_tells_when_an_idiom_or_negation_was_recognised() -> None:
+    english = SafetyDetector.load("en")
+    assert english.excluded("this weather is killing me")
+    assert english.excluded("i would never kill myself")
+    assert not english.excluded("i want to die")
+    assert SafetyDetector.load("fr").excluded("je meurs de faim")

@@ -178,6 +178,15 @@ class SafetyDetector:
                 return SafetyFinding(level=CRISIS, kind=rule.kind, rule=rule.id)
         return None
 
+    def excluded(self, text: str) -> bool:
+        """Whether a listed idiom, negation or other person's story is in `text`.
+
+        That is positive knowledge that the words are not a crisis, which the
+        trained classifier (the second signal) lacks.
+        """
+        laid_out = _layout([self.normalise(text)])
+        return any(exclusion.search(laid_out) for exclusion in self._exclusions)
+
     def _laid_out(self, text: str) -> str:
         """Normalise, then cut out each exclusion, keeping the ``" a b \\n c "`` layout."""
         laid_out = _layout([self.normalise(text)])
