@@ -26,7 +26,7 @@ def _chat(args: argparse.Namespace) -> int:
     virtual = args.clock == "virtual"
     clock = VirtualClock() if virtual else RealClock()
     inbox = LineInbox(clock, sys.stdin, notice_printer(parts.lang), realtime=not virtual)
-    events = JsonlEvents(clock) if args.jsonl else TerminalEvents()
+    events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
     from assistant.speech import TextVoice
 
     build_conversation(parts, load_model(parts.lang), clock, inbox, events, TextVoice()).run()
@@ -57,7 +57,7 @@ def _run(args: argparse.Namespace) -> int:
     clock = RealClock()
     inbox = live_inbox(parts, clock)
     voice = voice_for(parts, open_speaker(parts.lang))
-    events = JsonlEvents(clock) if args.jsonl else TerminalEvents()
+    events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
     try:
         build_conversation(parts, load_model(parts.lang), clock, inbox, events, voice).run()
     finally:

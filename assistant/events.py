@@ -10,6 +10,7 @@ import sys
 from typing import Any, Protocol, TextIO
 
 from assistant.clock import Clock
+from assistant.messages import message
 
 
 class EventSink(Protocol):
@@ -31,19 +32,21 @@ class JsonlEvents:
 
 
 class TerminalEvents:
-    """A readable transcript for a caregiver typing in a terminal."""
+    """A readable transcript for a caregiver typing in a terminal, labelled in their language."""
 
-    def __init__(self, stream: TextIO | None = None):
+    def __init__(self, lang: str, stream: TextIO | None = None):
         self._stream = stream or sys.stdout
+        self._assistant = message("transcript_assistant", lang)
+        self._user = message("transcript_user", lang)
 
     def emit(self, event: str, **fields: Any) -> None:
         line = None
         if event == "say":
-            line = f"Assistant: {fields['text']}"
+            line = f"{self._assistant}: {fields['text']}"
         elif event == "exercise":
             line = f"  ({fields['id']}: {fields['state']})"
         elif event == "listen":
-            line = "You: "
+            line = f"{self._user}: "
         if line is not None:
             end = "" if event == "listen" else "\n"
             self._stream.write(line + end)

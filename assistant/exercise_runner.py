@@ -129,6 +129,7 @@ class ExerciseRunner:
     def _react(self, utterance: Utterance | None) -> None:
         if utterance is None:
             return
+        self._session.answered(utterance)
         control = self._judge(utterance, False)
         if control is Control.PAUSE:
             self._pause()

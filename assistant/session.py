@@ -2,7 +2,9 @@
 
 Every timed thing goes through here, on the injected clock, and every one of
 them can be interrupted: while the assistant speaks or pauses, the inbox is
-watched, and what the user says is handed back to the caller at once.
+watched, and what the user says is handed back to the caller at once. What the
+caller does not deal with (an exercise does, a sentence does not) is answered
+at the next listen: nothing the user says is lost.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ class Session:
         self.last_prompt: list[str] = []
         """What was said before the assistant last listened: what "repeat" says again."""
         self.last_expect = "free"
+        self._unanswered: Utterance | None = None
+        """Something the user said over the assistant's speech, not yet answered."""
 
     # Output ---------------------------------------------------------------
 
@@ -59,7 +63,9 @@ class Session:
         if seconds <= 0:
             return None
         self.events.emit("pause", seconds=round(seconds, 3))
-        return self.inbox.wait(seconds)
+        interruption = self.inbox.wait(seconds)
+        self._unanswered = interruption or self._unanswered
+        return interruption
 
     def tone(self, name: str) -> Utterance | None:
         """Play the sound audio/<name>.wav; returns an interruption, if any."""
@@ -75,7 +81,13 @@ class Session:
         interruption = self.inbox.wait(playback.duration_s, speech)
         if interruption is not None:
             playback.stop()
+            self._unanswered = interruption
         return interruption
+
+    def answered(self, utterance: Utterance) -> None:
+        """The caller dealt with an interruption (an exercise control): do not answer it again."""
+        if self._unanswered is utterance:
+            self._unanswered = None
 
     # Input ----------------------------------------------------------------
 
@@ -85,6 +97,9 @@ class Session:
             self.last_prompt, self._since_listen = self._since_listen, []
             self.last_expect = expect
         self.events.emit("listen", expect=expect, timeout=timeout_s)
+        if self._unanswered is not None:
+            utterance, self._unanswered = self._unanswered, None
+            return utterance
         return self.inbox.listen(timeout_s, expect, needs_wake)
 
     # Speech settings --------------------------------------------------------

@@ -222,3 +222,22 @@ def test_speech_settings_are_used_by_the_voice(converse, home):
     rate = json.loads((home / "settings.json").read_text())["voice"]["rate_wpm"]
     assert rate < 130
     assert after["t"] - hello["t"] > words * 60 / 130, "slower speech takes longer on the clock"
+
+
+def test_a_line_typed_while_the_assistant_speaks_is_answered_not_lost(home, models):
+    """Real clock, terminal style: both lines arrive during the first sentence."""
+    import io
+
+    from assistant.app import build_conversation, load_parts, notice_printer
+    from assistant.clock import VirtualClock
+    from assistant.events import JsonlEvents
+    from assistant.inbox import LineInbox
+    from assistant.speech import TextVoice
+
+    clock, out = VirtualClock(), io.StringIO()
+    inbox = LineInbox(clock, io.StringIO('{"text": "hello", "after": 1}\ngoodbye\n'), notice_printer("en"))
+    inbox.drain()
+    build_conversation(load_parts("en"), models["en"], clock, inbox, JsonlEvents(clock, out), TextVoice()).run()
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [event["text"] for event in of_kind(events, "heard")] == ["hello", "goodbye"]
+    assert said(events)[-1] == "Goodbye. Take good care of yourself."
