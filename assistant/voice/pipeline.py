@@ -45,13 +45,19 @@ def open_speaker(lang: str) -> SpeakerOutput:
 
 
 def _terminal_key_reader() -> Callable[[], str]:
-    """Key presses from the terminal, one at a time, without waiting for Enter."""
+    """Key presses from the terminal, one at a time, without waiting for Enter.
+
+    The terminal's settings are put back when the assistant exits.
+    """
+    import atexit
     import termios
     import tty
 
     if not sys.stdin.isatty():
         return sys.stdin.read
     descriptor = sys.stdin.fileno()
+    saved = termios.tcgetattr(descriptor)
+    atexit.register(termios.tcsetattr, descriptor, termios.TCSADRAIN, saved)
     tty.setcbreak(descriptor, termios.TCSANOW)
     return lambda: sys.stdin.read(1)
 
