@@ -29,6 +29,8 @@ REPROMPTS = 2
 WAITING_LISTEN_S = 3600.0
 """Once it has said it will wait, it listens this long at a time, silently (seconds)."""
 UNCLEAR = frozenset({"out_of_scope", "nlu_fallback"})
+CONFIRM_BELOW = 0.6
+"""A spoken answer recognised with less confidence than this (0 to 1) is checked: "Did you say three?"."""
 
 
 class Conversation:
@@ -44,6 +46,8 @@ class Conversation:
         self.actions = Actions(session, dialogue, journal, runner, scripts, self.responder, warn)
         self.ended = False
         self._judged: tuple[Utterance, Understood] | None = None
+        self._unconfirmed: Parse | None = None
+        """An answer heard with low confidence, waiting for the user's yes or no."""
         self._warn = warn
 
     def _text(self, response: str) -> str:
@@ -112,7 +116,31 @@ class Conversation:
             self.actions.expect = "yes_no" if self.responder.awaiting else "free"
         elif parse.intent in UNIVERSAL_INTENTS:
             run_command(parse.intent, self.session, self._text)
+        elif self._unconfirmed is not None:
+            self._confirmation(parse)
         else:
+            fitted = self._fit_expectation(parse)
+            if fitted is not None and self._unsure(utterance, fitted):
+                self._unconfirmed = fitted
+                self.actions.say_response("utter_did_you_say", answer=utterance.text)
+            elif fitted is not None:
+                self._dialogue_turn(fitted, None)
+
+    @staticmethod
+    def _unsure(utterance: Utterance, parse: Parse) -> bool:
+        """Whether a short spoken answer was recognised too unsurely to act on without asking."""
+        return (parse.intent == "report_mood" and utterance.confidence is not None
+                and utterance.confidence < CONFIRM_BELOW)
+
+    def _confirmation(self, parse: Parse) -> None:
+        """The user's yes or no to "Did you say ...?"."""
+        answer, self._unconfirmed = self._unconfirmed, None
+        if parse.intent == "affirm":
+            self._dialogue_turn(answer, None)
+        elif parse.intent == "deny":
+            self.actions.say_response("utter_ask_number_again")
+        else:
+            self.actions.expect = "number"
             fitted = self._fit_expectation(parse)
             if fitted is not None:
                 self._dialogue_turn(fitted, None)

@@ -241,3 +241,44 @@ def test_a_line_typed_while_the_assistant_speaks_is_answered_not_lost(home, mode
     events = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [event["text"] for event in of_kind(events, "heard")] == ["hello", "goodbye"]
     assert said(events)[-1] == "Goodbye. Take good care of yourself."
+
+
+class _UnsureSpeech:
+    """Spoken turns as a recogniser would give them, with a confidence for each."""
+
+    def __init__(self, clock, turns: list[tuple[str, float]]):
+        self._clock, self._turns = clock, list(turns)
+
+    def listen(self, timeout_s, expect="free", needs_wake=False):
+        from assistant.inbox import EndOfInput, Utterance
+
+        if not self._turns:
+            raise EndOfInput
+        text, confidence = self._turns.pop(0)
+        return Utterance(text, self._clock.now(), confidence)
+
+    def wait(self, seconds, speech=None):
+        self._clock.sleep_until(self._clock.now() + seconds)
+
+    def drain(self):
+        pass
+
+
+@pytest.mark.parametrize("answer, mood", [("yes", 3), ("no", 5)])
+def test_a_low_confidence_answer_is_checked_before_it_is_stored(home, models, answer, mood):
+    import io
+
+    from assistant.app import build_conversation, load_parts
+    from assistant.clock import VirtualClock
+    from assistant.events import JsonlEvents
+    from assistant.speech import TextVoice
+
+    clock, out = VirtualClock(), io.StringIO()
+    turns = [("check in", 0.9), ("three", 0.4), (answer, 0.95)] + ([("five", 0.95)] if answer == "no" else []) \
+        + [("skip", 0.9)]
+    build_conversation(load_parts("en"), models["en"], clock, _UnsureSpeech(clock, turns), JsonlEvents(clock, out),
+                       TextVoice()).run()
+    events = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert "Did you say three? You can say yes or no." in said(events)
+    assert of_kind(events, "checkin")[0]["mood"] == mood
+    assert said(events).count("Did you say three? You can say yes or no.") == 1
