@@ -60,7 +60,8 @@ class Conversation:
             self._open()
             silences = 0
             while not self.ended:
-                waiting = silences > REPROMPTS
+                # After a crisis the person's answer must always be heard: no wake phrase then.
+                waiting = silences > REPROMPTS and not self.responder.awaiting
                 utterance = self.session.listen(self.actions.expect, WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S,
                                                 needs_wake=waiting)
                 if utterance is None:

@@ -84,6 +84,13 @@ def test_silence_after_the_question_keeps_the_number_and_the_question(converse):
                                  "Are you safe right now? You can say yes or no."]
 
 
+def test_after_a_crisis_long_silence_never_asks_for_the_wake_phrase(converse):
+    events = converse([CRISIS_EN, {"silence": 60}, "no"])
+    assert not [event for event in of_kind(events, "listen") if event["timeout"] > 12]
+    assert said(events).count("I am still here. The number is 1 1 6, 1 2 3, at any time.") >= 3
+    assert any(text.startswith("Thank you for telling me. Please call 9 9 9") for text in said(events))
+
+
 def test_goodbye_after_a_crisis_leaves_the_number(converse):
     events = converse([CRISIS_EN, "yes", "no thanks", "goodbye"])
     assert said(events)[-1] == "Goodbye. Please remember: 1 1 6, 1 2 3, day and night."
