@@ -147,7 +147,11 @@ class Conversation:
                 self._dialogue_turn(fitted, None)
 
     def _fit_expectation(self, parse: Parse) -> Parse | None:
-        """Read an answer in the light of the question; None if the question was asked again."""
+        """Read an answer in the light of the question; None if the question was asked again.
+
+        Talk of one's mood with no score in it ("I feel rather peculiar") starts a
+        check-in, so the mood question gets asked instead of a score being invented.
+        """
         expect = self.actions.expect
         if expect == "number":
             if score(parse) is not None and parse.intent not in ("skip", "stop", "deny"):
@@ -158,6 +162,8 @@ class Conversation:
         if expect == "yes_no" and parse.intent in UNCLEAR:
             self.actions.say_response("utter_reprompt_yes_no")
             return None
+        if parse.intent == "report_mood" and score(parse) is None:
+            return replace(parse, intent="mood_checkin")
         return parse
 
     def _dialogue_turn(self, parse: Parse, crisis_kind: str | None) -> None:

@@ -72,6 +72,12 @@ def test_check_in_with_words_is_stored_and_confirmed(converse, home):
     assert datetime.fromisoformat(rows[0]["at"]).tzinfo == timezone.utc
 
 
+def test_mood_talk_without_a_score_asks_for_one(converse):
+    events = converse(["i feel rather peculiar today", "two", "skip"])
+    assert "How is your mood today, from one to five? One is very low, five is very good." in said(events)
+    assert of_kind(events, "checkin")[0]["mood"] == 2
+
+
 def test_a_mood_is_kept_even_if_the_user_leaves_before_the_energy_question(converse, home):
     converse(["check-in", "very good"])
     assert [row["mood"] for row in Journal(home / "journal.db").checkins()] == [5]
