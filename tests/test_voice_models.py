@@ -145,22 +145,17 @@ def test_a_missing_source_is_refused_in_the_caregivers_language(home: Path, tmp_
 # Missing models -----------------------------------------------------------------
 
 
-def test_a_missing_model_says_what_to_run_in_english(home: Path) -> None:
+@pytest.mark.parametrize("lang, not_installed, file_word", [
+    ("en", "English speech model is not installed", "FILE"),
+    ("fr", "modèle de reconnaissance vocale français n'est pas installé", "FICHIER"),
+])
+def test_a_missing_model_says_what_to_run(home: Path, lang: str, not_installed: str, file_word: str) -> None:
     with pytest.raises(SpeechModelMissing) as raised:
-        models.require("en")
+        models.require(lang)
     text = str(raised.value)
-    assert "English speech model is not installed" in text
-    assert "assistant models install en" in text
-    assert "assistant models install en --from FILE" in text
-
-
-def test_a_missing_model_says_what_to_run_in_french(home: Path) -> None:
-    with pytest.raises(SpeechModelMissing) as raised:
-        models.require("fr")
-    text = str(raised.value)
-    assert "modèle de reconnaissance vocale français n'est pas installé" in text
-    assert "assistant models install fr" in text
-    assert "assistant models install fr --from FICHIER" in text
+    assert not_installed in text
+    assert f"assistant models install {lang}" in text
+    assert f"assistant models install {lang} --from {file_word}" in text
 
 
 def test_the_message_follows_the_caregivers_language(home: Path) -> None:
