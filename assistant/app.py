@@ -7,20 +7,20 @@ from dataclasses import dataclass
 from typing import Callable
 
 from assistant import LANGUAGES
-from assistant.clock import Clock
-from assistant.conversation import Conversation
+from assistant.session.clock import Clock
+from assistant.conversation.router import Conversation
 from assistant.dialogue.engine import DialogueModel
 from assistant.dialogue.training import ensure_trained, model_path
-from assistant.events import EventSink
-from assistant.exercise_scripts import load_scripts
-from assistant.inbox import Inbox
-from assistant.journal import Journal, iso, utc_now
+from assistant.session.events import EventSink
+from assistant.exercises.scripts import load_scripts
+from assistant.session.inbox import Inbox
+from assistant.journal.store import Journal, iso, utc_now
 from assistant.messages import UserFacingError, message
 from assistant.paths import assistant_home
-from assistant.session import Session
+from assistant.session.session import Session
 from assistant.settings import Settings, SettingsStore
-from assistant.speech import Voice
-from assistant.understanding import Understanding
+from assistant.session.speech import Voice
+from assistant.conversation.understanding import Understanding
 
 
 def warn(text: str) -> None:

@@ -12,9 +12,9 @@ from typing import Any
 
 from assistant import LANGUAGES
 from assistant.app import Parts, build_conversation, load_model, load_parts, notice_printer, resolve_language, warn
-from assistant.clock import RealClock, VirtualClock
-from assistant.events import JsonlEvents, TerminalEvents
-from assistant.inbox import LineInbox
+from assistant.session.clock import RealClock, VirtualClock
+from assistant.session.events import JsonlEvents, TerminalEvents
+from assistant.session.inbox import LineInbox
 from assistant.messages import UserFacingError, message
 from assistant.settings import CHECKS, SettingsStore, with_value
 
@@ -27,7 +27,7 @@ def _chat(args: argparse.Namespace) -> int:
     clock = VirtualClock() if virtual else RealClock()
     inbox = LineInbox(clock, sys.stdin, notice_printer(parts.lang), realtime=not virtual)
     events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
-    from assistant.speech import TextVoice
+    from assistant.session.speech import TextVoice
 
     build_conversation(parts, load_model(parts.lang), clock, inbox, events, TextVoice()).run()
     return 0
@@ -100,7 +100,7 @@ def _models(args: argparse.Namespace) -> int:
 
 def _nlu(args: argparse.Namespace) -> int:
     parts = load_parts(args.lang)
-    from assistant.understanding import Understanding
+    from assistant.conversation.understanding import Understanding
 
     understanding = Understanding(parts.lang, load_model(parts.lang))
 

@@ -46,9 +46,9 @@ class _TimedEvents:
 def turn_latency(lang: str) -> list[float]:
     """Wall time from hearing a turn (before safety and NLU) to the first word of the reply."""
     from assistant.app import build_conversation, load_model, load_parts, notice_printer
-    from assistant.clock import VirtualClock
-    from assistant.inbox import LineInbox
-    from assistant.speech import TextVoice
+    from assistant.session.clock import VirtualClock
+    from assistant.session.inbox import LineInbox
+    from assistant.session.speech import TextVoice
 
     clock = VirtualClock()
     script = "\n".join(TURNS * ROUNDS) + "\n"

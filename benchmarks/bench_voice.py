@@ -181,7 +181,7 @@ def prepare_home(home: Path) -> None:
                    env={**os.environ, "ASSISTANT_HOME": str(home)})
     (home / "models" / "speech").mkdir()
     (home / "models" / "speech" / "en").symlink_to(CACHED_MODEL.resolve(), target_is_directory=True)
-    from assistant.journal import Journal
+    from assistant.journal.store import Journal
 
     Journal(home / "journal.db").set_meta("introduced_at", "2026-01-01T00:00:00+00:00")
 
@@ -230,7 +230,7 @@ def decoding_rtf(folder: Path) -> dict:
 def reply_latencies(user: UserVoice, turns: int) -> tuple[list[float], list[str]]:
     """Seconds from each turn's endpoint to its reply's first sample on the speaker; and what was heard."""
     from assistant.app import build_conversation, load_model, load_parts
-    from assistant.clock import RealClock
+    from assistant.session.clock import RealClock
     from assistant.voice.live_inbox import LiveInbox
     from assistant.voice.microphone import Microphone
     from assistant.voice.pipeline import recogniser_for, voice_for

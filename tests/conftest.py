@@ -75,10 +75,10 @@ Line = str | dict
 def converse(home: Path, models: _Models) -> Callable[..., list[dict]]:
     """Hold a machine-mode conversation on the virtual clock; returns its events."""
     from assistant.app import build_conversation, load_parts, notice_printer
-    from assistant.clock import VirtualClock
-    from assistant.events import JsonlEvents
-    from assistant.inbox import LineInbox
-    from assistant.speech import TextVoice
+    from assistant.session.clock import VirtualClock
+    from assistant.session.events import JsonlEvents
+    from assistant.session.inbox import LineInbox
+    from assistant.session.speech import TextVoice
 
     def run(lines: Iterable[Line], lang: str = "en") -> list[dict]:
         text = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)

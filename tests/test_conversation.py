@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from assistant.journal import Journal, iso
+from assistant.journal.store import Journal, iso
 from event_helpers import of_kind, said
 
 
@@ -235,10 +235,10 @@ def test_a_line_typed_while_the_assistant_speaks_is_answered_not_lost(home, mode
     import io
 
     from assistant.app import build_conversation, load_parts, notice_printer
-    from assistant.clock import VirtualClock
-    from assistant.events import JsonlEvents
-    from assistant.inbox import LineInbox
-    from assistant.speech import TextVoice
+    from assistant.session.clock import VirtualClock
+    from assistant.session.events import JsonlEvents
+    from assistant.session.inbox import LineInbox
+    from assistant.session.speech import TextVoice
 
     clock, out = VirtualClock(), io.StringIO()
     inbox = LineInbox(clock, io.StringIO('{"text": "hello", "after": 1}\ngoodbye\n'), notice_printer("en"))
@@ -256,7 +256,7 @@ class _UnsureSpeech:
         self._clock, self._turns = clock, list(turns)
 
     def listen(self, timeout_s, expect="free", needs_wake=False):
-        from assistant.inbox import EndOfInput, Utterance
+        from assistant.session.inbox import EndOfInput, Utterance
 
         if not self._turns:
             raise EndOfInput
@@ -275,9 +275,9 @@ def test_a_low_confidence_answer_is_checked_before_it_is_stored(home, models, an
     import io
 
     from assistant.app import build_conversation, load_parts
-    from assistant.clock import VirtualClock
-    from assistant.events import JsonlEvents
-    from assistant.speech import TextVoice
+    from assistant.session.clock import VirtualClock
+    from assistant.session.events import JsonlEvents
+    from assistant.session.speech import TextVoice
 
     clock, out = VirtualClock(), io.StringIO()
     turns = [("check in", 0.9), ("three", 0.4), (answer, 0.95)] + ([("five", 0.95)] if answer == "no" else []) \

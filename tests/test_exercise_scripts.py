@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.exercise_scripts import ExerciseScriptError, load_script, load_scripts
+from assistant.exercises.scripts import ExerciseScriptError, load_script, load_scripts
 from assistant.paths import EXERCISES_DIR
 
 

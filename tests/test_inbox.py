@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from assistant.clock import VirtualClock
-from assistant.inbox import EndOfInput, LineInbox
+from assistant.session.clock import VirtualClock
+from assistant.session.inbox import EndOfInput, LineInbox
 
 
 def inbox_for(text: str) -> tuple[LineInbox, VirtualClock, list]:

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from assistant.journal import SCHEMA_VERSION, Journal, JournalError
-from assistant.mood_summary import summarise
+from assistant.journal.store import SCHEMA_VERSION, Journal, JournalError
+from assistant.journal.summaries import summarise
 
 
 def test_journal_file_is_private_and_versioned(tmp_path):

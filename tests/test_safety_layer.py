@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.understanding import Understanding
+from assistant.conversation.understanding import Understanding
 
 CORPUS = Path(__file__).resolve().parent / "safety"
 MAX_FALSE_ALARMS = 0.03

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from assistant.journal import Journal
+from assistant.journal.store import Journal
 from assistant.settings import SettingsStore, with_value, Settings
 from event_helpers import of_kind, said
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.clock import VirtualClock
+from assistant.session.clock import VirtualClock
 from assistant.paths import AUDIO_DIR
-from assistant.speech import wav_seconds
+from assistant.session.speech import wav_seconds
 from assistant.voice import synthesis
 from assistant.voice.synthesis import (EspeakNgCommand, EspeakVoice, Pyttsx3Synthesiser, SpeechSynthesisFailed,
                                        SynthesisFailed, WavFileOutput)

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.clock import VirtualClock
-from assistant.events import JsonlEvents
-from assistant.inbox import EndOfInput
-from assistant.session import Session
+from assistant.session.clock import VirtualClock
+from assistant.session.events import JsonlEvents
+from assistant.session.inbox import EndOfInput
+from assistant.session.session import Session
 from assistant.settings import Settings
-from assistant.speech import wav_seconds
+from assistant.session.speech import wav_seconds
 from assistant.voice.models import END_OF_TURN_SILENCE_S
 from assistant.voice.recognition import Recogniser
 from assistant.voice.synthesis import EspeakVoice, WavFileOutput

@@ -16,10 +16,10 @@ from typing import Callable
 
 import yaml
 
-from assistant.journal import Journal, JournalError
+from assistant.journal.store import Journal, JournalError
 from assistant.messages import message
 from assistant.paths import SAFETY_DIR
-from assistant.session import Session
+from assistant.session.session import Session
 from assistant.settings import Settings
 
 FOLLOW_UP_KEEPS_SUBJECT = frozenset({"out_of_scope", "nlu_fallback", "affirm", "deny", "skip", "stop", "thank"})

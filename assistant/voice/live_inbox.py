@@ -24,8 +24,8 @@ from typing import Any, Callable
 
 import yaml
 
-from assistant.clock import Clock
-from assistant.inbox import Utterance
+from assistant.session.clock import Clock
+from assistant.session.inbox import Utterance
 from assistant.voice.microphone import Microphone
 from assistant.voice.recognition import Recogniser, grammar_for, words_confidence
 

@@ -11,7 +11,7 @@ import sys
 from typing import Callable
 
 from assistant.app import Parts, notice_printer
-from assistant.clock import Clock
+from assistant.session.clock import Clock
 from assistant.messages import UserFacingError, message
 from assistant.voice import models
 from assistant.voice.live_inbox import LiveInbox, PushToTalk

@@ -25,9 +25,9 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from assistant.clock import Clock
+from assistant.session.clock import Clock
 from assistant.messages import UserFacingError, message
-from assistant.speech import Playback
+from assistant.session.speech import Playback
 from assistant.voice.wav import Audio, AudioFileUnreadable, read_wav, resample, scaled
 
 OUTPUT_FILE_RATE_HZ = 16000

@@ -11,8 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from assistant.clock import Clock
-from assistant.inbox import EndOfInput, Utterance
+from assistant.session.clock import Clock
+from assistant.session.inbox import EndOfInput, Utterance
 from assistant.voice.models import END_OF_TURN_SILENCE_S
 from assistant.voice.recognition import Recogniser, grammar_for
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from assistant.session import Session
+from assistant.session.session import Session
 
 UNIVERSAL_INTENTS = frozenset({"repeat", "slower", "faster", "louder", "quieter", "help"})
 

@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Protocol, TextIO, Union
 
-from assistant.clock import Clock
+from assistant.session.clock import Clock
 
 MAX_LINE_CHARS = 1000
 """Longer lines are cut: nobody says more in one breath, and it bounds the work."""

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Callable
 
-from assistant.exercise_scripts import ExerciseScript, Step
-from assistant.inbox import Utterance
-from assistant.session import Session
-from assistant.speech import speech_seconds
+from assistant.exercises.scripts import ExerciseScript, Step
+from assistant.session.inbox import Utterance
+from assistant.session.session import Session
+from assistant.session.speech import speech_seconds
 
 PAUSED_LISTEN_S = 30.0
 """While paused, how long each listen lasts before listening again (seconds)."""

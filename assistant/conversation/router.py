@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-from assistant.actions import Actions, score
-from assistant.commands import UNIVERSAL_INTENTS, run_command
+from assistant.conversation.actions import Actions, score
+from assistant.conversation.commands import UNIVERSAL_INTENTS, run_command
 from assistant.dialogue.engine import MAX_ACTIONS_PER_TURN, Dialogue, Parse
-from assistant.exercise_runner import Control, ExerciseRunner
-from assistant.exercise_scripts import ExerciseScript
-from assistant.inbox import EndOfInput, Utterance
-from assistant.journal import Journal, JournalError, iso, utc_now
+from assistant.exercises.runner import Control, ExerciseRunner
+from assistant.exercises.scripts import ExerciseScript
+from assistant.session.inbox import EndOfInput, Utterance
+from assistant.journal.store import Journal, JournalError, iso, utc_now
 from assistant.messages import message
 from assistant.safety.response import SafetyResponder
-from assistant.session import Session
-from assistant.understanding import Understanding, Understood
+from assistant.session.session import Session
+from assistant.conversation.understanding import Understanding, Understood
 
 REPROMPT_AFTER_S = 12.0
 """Silence before the assistant asks again, more clearly (seconds)."""

@@ -9,7 +9,7 @@ import json
 import sys
 from typing import Any, Protocol, TextIO
 
-from assistant.clock import Clock
+from assistant.session.clock import Clock
 from assistant.messages import message
 
 

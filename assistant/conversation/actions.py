@@ -12,14 +12,14 @@ from datetime import datetime
 from typing import Any, Callable
 
 from assistant.dialogue.engine import Dialogue, Parse
-from assistant.exercise_runner import ExerciseRunner
-from assistant.exercise_scripts import ExerciseScript
-from assistant.inbox import Utterance
-from assistant.journal import Journal, JournalError, utc_now
+from assistant.exercises.runner import ExerciseRunner
+from assistant.exercises.scripts import ExerciseScript
+from assistant.session.inbox import Utterance
+from assistant.journal.store import Journal, JournalError, utc_now
 from assistant.messages import message
-from assistant.mood_summary import summarise
+from assistant.journal.summaries import summarise
 from assistant.safety.response import SafetyResponder
-from assistant.session import Session
+from assistant.session.session import Session
 
 LOW_MOOD_SCORE = 2
 """A check-in mood at or below this gets the offer of a breathing exercise."""

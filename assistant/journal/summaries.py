@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from statistics import mean
 from typing import Callable
 
-from assistant.journal import MoodWeeks
+from assistant.journal.store import MoodWeeks
 
 MIN_CHECKINS_TO_COMPARE = 2
 """The week before needs at least this many check-ins for a comparison."""

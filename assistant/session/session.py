@@ -12,12 +12,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from assistant.clock import Clock
-from assistant.events import EventSink
-from assistant.inbox import Inbox, Utterance
+from assistant.session.clock import Clock
+from assistant.session.events import EventSink
+from assistant.session.inbox import Inbox, Utterance
 from assistant.paths import AUDIO_DIR
 from assistant.settings import RATE_LIMITS_WPM, RATE_STEP, VOLUME_STEP, Settings, SettingsStore
-from assistant.speech import Playback, Voice
+from assistant.session.speech import Playback, Voice
 
 NUMBER_RATE_WPM = 120.0
 """Phone numbers and other things to write down are said at this rate at most."""
