@@ -17,13 +17,14 @@ against one canonical form instead of every spelling.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
 import yaml
+
+from assistant.text import fold, strip_accents
 
 PATTERNS_DIR: Final = Path(__file__).resolve().parents[2] / "safety" / "patterns"
 """Folder holding one ``<language>.yml`` pattern file per supported language."""
@@ -45,9 +46,6 @@ _TOP_KEYS: Final = {"language", "normalise", "fragments", "exclusions", "rules"}
 _RULE_KEYS: Final = {"id", "patterns", "with_any"}
 _EXCLUSION_KEYS: Final = {"id", "patterns"}
 _FRAGMENT_REF: Final = re.compile(r"<([A-Z][A-Z0-9_]*)>")
-_APOSTROPHES: Final = str.maketrans({c: "'" for c in "\u2019\u2018\u201b\u02bc\u2032\u00b4`"})
-_LIGATURES: Final = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss", "ø": "o", "ł": "l"})
-_NOT_WORD: Final = re.compile(r"[^a-z0-9']+")
 _CUT: Final = "\n"
 """What a removed exclusion leaves behind: a line break, which word gaps in
 patterns cannot cross and where ``^``/``$`` match, so the words on either side
@@ -106,20 +104,6 @@ def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> _LineStr:
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
-def _fold(text: str) -> str:
-    """Lower-case, strip accents, straighten apostrophes, punctuation to spaces."""
-    text = text.translate(_APOSTROPHES)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    return _NOT_WORD.sub(" ", text.translate(_LIGATURES))
-
-
-def _strip_accents(pattern: str) -> str:
-    """Let editors write 'réveiller' in a pattern: text is matched without accents."""
-    decomposed = unicodedata.normalize("NFKD", pattern)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 class SafetyDetector:
     """Crisis-language detector for one language, built from one pattern file."""
 
@@ -154,7 +138,7 @@ class SafetyDetector:
     def normalise(self, text: str) -> str:
         """The canonical form patterns are written against (see the pattern file header)."""
         out: list[str] = []
-        for token in _fold(text).split():
+        for token in fold(text).split():
             if token in self._words:
                 out.append(self._words[token])
                 continue
@@ -294,7 +278,7 @@ class _Compiler:
         for key, value in table.items():
             if not isinstance(value, str) or not str(key).strip():
                 raise self.fail(f"word {key!r} needs a text replacement", key)
-            words[_fold(str(key)).strip()] = " ".join(_fold(value).split())
+            words[fold(str(key)).strip()] = " ".join(fold(value).split())
         return words, apostrophe == "join"
 
     def _fragments(self, section: Any) -> None:
@@ -316,7 +300,7 @@ class _Compiler:
                 raise self.fail(f"{owner}: unknown fragment <{name}> (define it above)", pattern)
             return self.fragments[name]
 
-        return _FRAGMENT_REF.sub(replace, _strip_accents(pattern))
+        return _FRAGMENT_REF.sub(replace, strip_accents(pattern))
 
     def _compile(self, regex: str, source: Any, owner: str) -> re.Pattern[str]:
         try:
