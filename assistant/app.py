@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from assistant import LANGUAGES
@@ -16,7 +16,7 @@ from assistant.exercises.scripts import load_scripts
 from assistant.session.inbox import Inbox
 from assistant.journal.store import Journal, iso, utc_now
 from assistant.messages import UserFacingError, message
-from assistant.paths import assistant_home
+from assistant.paths import Home
 from assistant.session.session import Session
 from assistant.settings import Settings, SettingsStore
 from assistant.session.speech import Voice
@@ -47,32 +47,44 @@ def _progress(event: str, lang: str, seconds: float) -> None:
         warn(message(event, lang, lang=lang, seconds=seconds))
 
 
-def load_model(lang: str) -> DialogueModel:
+def load_model(home: Home, lang: str) -> DialogueModel:
     """The `lang` model, trained first if missing or stale."""
-    ensure_trained([lang], _progress)
-    return DialogueModel(model_path(lang))
+    ensure_trained(home, [lang], _progress)
+    return DialogueModel(model_path(home, lang))
 
 
 @dataclass
 class Parts:
     """What a conversation is made of, besides its input and output."""
 
+    home: Home
     settings_store: SettingsStore
     settings: Settings
     lang: str
 
 
-def load_parts(requested_lang: str | None) -> Parts:
-    store = SettingsStore(warn=warn)
+def load_parts(home: Home, requested_lang: str | None) -> Parts:
+    """Settings and language; on the very first start, `--lang` becomes the home's language.
+
+    A new home has no region yet: its helplines follow the language's usual country
+    (fr -> FR, en -> GB) until a caregiver sets one.
+    """
+    store = SettingsStore(home.settings_file, warn=warn)
+    first_start = not store.exists()
     settings = store.load()
-    return Parts(store, settings, resolve_language(requested_lang, settings))
+    lang = resolve_language(requested_lang, settings)
+    if first_start:
+        settings = replace(settings, language=lang)
+        store.save(settings)
+    return Parts(home, store, settings, lang)
 
 
 def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: Inbox, events: EventSink,
                        voice: Voice) -> Conversation:
-    dialogue = model.conversation(assistant_home() / "tracker.db", f"conversation-{iso(utc_now())}")
+    dialogue = model.conversation(parts.home.tracker_db, f"conversation-{iso(utc_now())}")
     scripts, errors = load_scripts()
     for error in errors:
         warn(message("exercise_file_broken", parts.lang, problem=error))
     session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
-    return Conversation(session, dialogue, Understanding(parts.lang, model), Journal(), scripts, warn)
+    return Conversation(session, dialogue, Understanding(parts.lang, model),
+                        Journal(parts.home.journal_db), scripts, warn)

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,14 @@ from assistant.app import Parts, build_conversation, load_model, load_parts, not
 from assistant.session.clock import RealClock, VirtualClock
 from assistant.session.events import JsonlEvents, TerminalEvents
 from assistant.session.inbox import LineInbox
+from assistant.languages import LANGUAGE_DATA
 from assistant.messages import UserFacingError, message
-from assistant.settings import CHECKS, SettingsStore, with_value
+from assistant.paths import Home
+from assistant.settings import CHECKS, SettingsStore, checked, describe_problem, setting_name, with_value
 
 
-def _chat(args: argparse.Namespace) -> int:
-    parts = load_parts(args.lang)
+def _chat(args: argparse.Namespace, home: Home) -> int:
+    parts = load_parts(home, args.lang)
     if args.audio_in:
         return _chat_audio(parts, args)
     virtual = args.clock == "virtual"
@@ -29,7 +32,7 @@ def _chat(args: argparse.Namespace) -> int:
     events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
     from assistant.session.speech import TextVoice
 
-    build_conversation(parts, load_model(parts.lang), clock, inbox, events, TextVoice()).run()
+    build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, events, TextVoice()).run()
     return 0
 
 
@@ -44,40 +47,41 @@ def _chat_audio(parts: Parts, args: argparse.Namespace) -> int:
     out_path = Path(args.audio_out) if args.audio_out else Path(tempfile.mkdtemp()) / "speech.wav"
     with WavFileOutput(out_path, clock) as output:
         inbox = WavInbox([Path(path) for path in args.audio_in], recogniser, clock, parts.lang)
-        build_conversation(parts, load_model(parts.lang), clock, inbox, JsonlEvents(clock),
+        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, JsonlEvents(clock),
                            voice_for(parts, output)).run()
     return 0
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, home: Home) -> int:
     """The live assistant: everything is checked before the first word."""
     from assistant.voice.pipeline import live_inbox, open_speaker, voice_for
 
-    parts = load_parts(args.lang)
+    parts = load_parts(home, args.lang)
     clock = RealClock()
     inbox = live_inbox(parts, clock)
     voice = voice_for(parts, open_speaker(parts.lang))
     events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
     try:
-        build_conversation(parts, load_model(parts.lang), clock, inbox, events, voice).run()
+        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, events, voice).run()
     finally:
         inbox.close()
     return 0
 
 
-def _transcribe(args: argparse.Namespace) -> int:
+def _transcribe(args: argparse.Namespace, home: Home) -> int:
     from assistant.voice.pipeline import recogniser_for
 
-    print(json.dumps(recogniser_for(load_parts(args.lang)).transcribe_wav(Path(args.file)), ensure_ascii=False))
+    print(json.dumps(recogniser_for(load_parts(home, args.lang)).transcribe_wav(Path(args.file)), ensure_ascii=False))
     return 0
 
 
-def _models(args: argparse.Namespace) -> int:
-    from assistant.voice import models
+def _models(args: argparse.Namespace, home: Home) -> int:
+    from assistant.voice.models import SpeechModels
 
-    ui_lang = load_parts(args.lang).lang
+    ui_lang = load_parts(home, args.lang).lang
+    models = SpeechModels(home.speech_models)
     if args.action == "list":
-        for entry in models.list_models():
+        for entry in models.list():
             print(json.dumps(entry, ensure_ascii=False))
         return 0
     if args.action == "install":
@@ -86,7 +90,7 @@ def _models(args: argparse.Namespace) -> int:
             return 0
         if args.source:
             path = models.install_from_file(lang, Path(args.source), ui_lang)
-            print(message("speech_model_installed", ui_lang, language=message(f"language_name_{lang}", ui_lang),
+            print(message("speech_model_installed", ui_lang, language=LANGUAGE_DATA[lang].names[ui_lang],
                           path=path))
         else:
             models.install_from_url(lang, ui_lang=ui_lang)
@@ -98,11 +102,11 @@ def _models(args: argparse.Namespace) -> int:
     return 0 if all(result.ok for result in results) else 1
 
 
-def _nlu(args: argparse.Namespace) -> int:
-    parts = load_parts(args.lang)
+def _nlu(args: argparse.Namespace, home: Home) -> int:
+    parts = load_parts(home, args.lang)
     from assistant.conversation.understanding import Understanding
 
-    understanding = Understanding(parts.lang, load_model(parts.lang))
+    understanding = Understanding(parts.lang, load_model(parts.home, parts.lang))
 
     def describe(text: str) -> dict[str, Any]:
         understood = understanding(text)
@@ -116,35 +120,36 @@ def _nlu(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train(args: argparse.Namespace) -> int:
+def _train(args: argparse.Namespace, home: Home) -> int:
     from assistant.dialogue.training import ensure_trained
 
-    languages = [resolve_language(args.lang, load_parts(None).settings)] if args.lang else list(LANGUAGES)
+    languages = [resolve_language(args.lang, load_parts(home, None).settings)] if args.lang else list(LANGUAGES)
 
     def progress(event: str, lang: str, seconds: float) -> None:
         print(message(event, lang, lang=lang, seconds=seconds), flush=True)
 
-    ensure_trained(languages, progress)
+    ensure_trained(home, languages, progress)
     return 0
 
 
-def _settings(args: argparse.Namespace) -> int:
-    store = SettingsStore(warn=warn)
+def _settings(args: argparse.Namespace, home: Home) -> int:
+    store = SettingsStore(home.settings_file, warn=warn)
     settings = store.load()
     if args.action == "set":
-        if args.key not in CHECKS:
+        key = setting_name(args.key or "")
+        if key is None:
             raise UserFacingError(message("unknown_setting", settings.language, key=args.key,
                                           choices=", ".join(CHECKS)))
         value: Any = args.value
         try:
             value = json.loads(args.value)
-        except ValueError:
+        except (TypeError, ValueError):
             pass
-        problem = CHECKS[args.key](value)
+        stored, problem = checked(key, value)
         if problem:
-            raise UserFacingError(message("settings_value_ignored", settings.language, path=store.path,
-                                          key=args.key, value=args.value, problem=problem, default="nothing"))
-        settings = with_value(settings, args.key, value)
+            raise UserFacingError(message("settings_value_refused", settings.language, key=key, value=args.value,
+                                          problem=describe_problem(problem, settings.language)))
+        settings = with_value(settings, key, stored)
         store.save(settings)
     print(json.dumps(settings.to_json(), indent=2, ensure_ascii=False))
     return 0
@@ -194,11 +199,19 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _quiet_libraries() -> None:
+    """Stderr is the caregiver's channel: the libraries' deprecation notices are not for them."""
+    for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
+        warnings.filterwarnings("ignore", category=category)
+    warnings.filterwarnings("ignore", module=r"(rasa|tensorflow|keras|sqlalchemy|sklearn|absl|matplotlib)(\.|$)")
+
+
 def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)
     args = parser().parse_args(argv)
+    _quiet_libraries()
     try:
-        return args.handler(args)
+        return args.handler(args, Home.from_environment().prepare())
     except UserFacingError as error:
         warn(str(error))
         return 2

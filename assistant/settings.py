@@ -1,31 +1,45 @@
-"""The assistant's settings: one JSON file under ASSISTANT_HOME, owner-only.
+"""The assistant's settings: one JSON file in the home, owner-only.
 
 A caregiver may edit the file by hand, so a damaged file or a bad value never
 stops the assistant: the file is kept aside, defaults are used, and a sentence
-says what happened and what to do.
+says what happened and what to do. Values are read forgivingly ("fr", "FR",
+" Fr " are one language) and checked strictly (a phone number is digits).
+
+Whatever depends on the language (voices, wake phrases) is keyed by language
+code, with defaults from languages.yml. Files written by earlier versions
+(`voice.voice_en`, `listening.wake_phrase_fr`) are read and rewritten in the
+new shape.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import sys
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from assistant import LANGUAGES
+from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
-from assistant.paths import assistant_home, private_file
+from assistant.paths import private_file
 
 REGIONS = ("FR", "GB", "US")
+"""Countries whose helplines the assistant knows (safety/helplines.yml)."""
 RATE_LIMITS_WPM = (65, 260)
 """Slowest and fastest speech (words per minute): half and double the default."""
 RATE_STEP = 1.2
 """Each "slower" or "faster" divides or multiplies the rate by this."""
 VOLUME_STEP = 0.15
 """Each "louder" or "quieter" moves the volume (0 to 1) by this."""
+MAX_SETTINGS_BYTES = 1_000_000
+"""A settings file larger than this is not a caregiver's edit: it is kept aside."""
+
+
+def _per_language(attribute: str) -> dict[str, str]:
+    return {code: getattr(language, attribute) for code, language in LANGUAGE_DATA.items()}
 
 
 @dataclass(frozen=True)
@@ -36,20 +50,16 @@ class VoiceSettings:
     """Speaking rate (words per minute); older listeners follow about 130 best."""
     volume: float = 0.8
     """Playback volume, from 0.1 (quiet) to 1.0 (full)."""
-    voice_en: str = "en-gb"
-    """espeak-ng voice for English."""
-    voice_fr: str = "fr-fr"
-    """espeak-ng voice for French."""
+    name: Mapping[str, str] = field(default_factory=lambda: _per_language("voice"))
+    """espeak-ng voice for each language ("en" -> "en-gb")."""
 
 
 @dataclass(frozen=True)
 class ListeningSettings:
     """How the assistant listens on a microphone."""
 
-    wake_phrase_en: str = "hello companion"
-    """Said to start talking when the assistant is waiting (English)."""
-    wake_phrase_fr: str = "bonjour compagnon"
-    """Said to start talking when the assistant is waiting (French)."""
+    wake_phrase: Mapping[str, str] = field(default_factory=lambda: _per_language("wake_phrase"))
+    """Said to start talking when the assistant is waiting, for each language."""
     push_to_talk: bool = False
     """Also accept a key press (a large USB button shows up as a key) instead of the wake phrase."""
 
@@ -61,7 +71,7 @@ class Contact:
     name: str = ""
     """Who they are, as the user knows them ("your daughter Anne", "Cabinet Dupont")."""
     phone: str = ""
-    """Their phone number, written as it should be read out."""
+    """Their phone number, digits grouped as it should be read out."""
 
 
 @dataclass(frozen=True)
@@ -70,68 +80,115 @@ class Settings:
 
     language: str = "en"
     """Language of the conversation: en or fr."""
-    region: str = "GB"
-    """Country whose helplines are given: FR, GB or US. Independent of the language."""
+    region: str | None = None
+    """Country whose helplines are given (FR, GB, US); None: the language's usual country."""
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     listening: ListeningSettings = field(default_factory=ListeningSettings)
     contact: Contact = field(default_factory=Contact)
+
+    @property
+    def region_in_use(self) -> str:
+        """The region whose helplines are given now: the one set, or the language's usual country."""
+        return self.region or LANGUAGE_DATA[self.language].region
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
 
-def _check_language(value: Any) -> str | None:
-    return None if value in LANGUAGES else f"not one of {', '.join(LANGUAGES)}"
+# Checking values -----------------------------------------------------------------
+# Each check takes a raw value and returns (the value as stored, None) or (None, problem),
+# where the problem is a message name and its values, said in the reader's language.
+
+Problem = tuple[str, dict[str, Any]]
+Check = Callable[[Any], tuple[Any, Problem | None]]
 
 
-def _check_region(value: Any) -> str | None:
-    return None if value in REGIONS else f"not one of {', '.join(REGIONS)}"
+def _one_of(choices: tuple[str, ...], case: Callable[[str], str]) -> Check:
+    def check(value: Any) -> tuple[Any, Problem | None]:
+        cleaned = case(value.strip()) if isinstance(value, str) else value
+        if cleaned in choices:
+            return cleaned, None
+        return None, ("setting_problem_choices", {"choices": ", ".join(choices)})
+    return check
 
 
-def _check_rate(value: Any) -> str | None:
-    low, high = RATE_LIMITS_WPM
-    ok = isinstance(value, (int, float)) and low <= value <= high
-    return None if ok else f"not a number from {low} to {high}"
+def _number(low: float, high: float) -> Check:
+    def check(value: Any) -> tuple[Any, Problem | None]:
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", "."))
+            except ValueError:
+                pass
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high:
+            return float(value), None
+        return None, ("setting_problem_number", {"low": low, "high": high})
+    return check
 
 
-def _check_volume(value: Any) -> str | None:
-    ok = isinstance(value, (int, float)) and 0.1 <= value <= 1.0
-    return None if ok else "not a number from 0.1 to 1.0"
+def _text(value: Any) -> tuple[Any, Problem | None]:
+    if isinstance(value, str) and len(value) <= 200:
+        return value.strip(), None
+    return None, ("setting_problem_text", {})
 
 
-def _check_text(value: Any) -> str | None:
-    return None if isinstance(value, str) else "not text"
+def _phrase(value: Any) -> tuple[Any, Problem | None]:
+    words = value.lower().split() if isinstance(value, str) else []
+    if 1 <= len(words) <= 4 and all(re.fullmatch(r"[^\W\d_]+(['-][^\W\d_]+)*", word) for word in words):
+        return " ".join(words), None
+    return None, ("setting_problem_phrase", {})
 
 
-def _check_phrase(value: Any) -> str | None:
-    ok = isinstance(value, str) and 1 <= len(value.split()) <= 4 and value == value.lower()
-    return None if ok else "not one to four words in lower case"
+def _phone(value: Any) -> tuple[Any, Problem | None]:
+    """Digits, spaces and a leading +, as people write numbers ("01 23 45 67 89", "+33 1 23 45 67 89")."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, str):
+        cleaned = " ".join(value.replace(".", " ").replace("-", " ").split())
+        if cleaned == "" or re.fullmatch(r"\+?\d+( \d+)*", cleaned) and 3 <= sum(c.isdigit() for c in cleaned) <= 15:
+            return cleaned, None
+    return None, ("setting_problem_phone", {})
 
 
-def _check_flag(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "not true or false"
+def _flag(value: Any) -> tuple[Any, Problem | None]:
+    if isinstance(value, bool):
+        return value, None
+    words = {"true": True, "yes": True, "on": True, "oui": True, "false": False, "no": False, "off": False,
+             "non": False}
+    if isinstance(value, str) and value.strip().lower() in words:
+        return words[value.strip().lower()], None
+    return None, ("setting_problem_flag", {})
 
 
-CHECKS: dict[str, Callable[[Any], str | None]] = {
-    "language": _check_language,
-    "region": _check_region,
-    "voice.rate_wpm": _check_rate,
-    "voice.volume": _check_volume,
-    "voice.voice_en": _check_text,
-    "voice.voice_fr": _check_text,
-    "listening.wake_phrase_en": _check_phrase,
-    "listening.wake_phrase_fr": _check_phrase,
-    "listening.push_to_talk": _check_flag,
-    "contact.name": _check_text,
-    "contact.phone": _check_text,
+CHECKS: dict[str, Check] = {
+    "language": _one_of(LANGUAGES, str.lower),
+    "region": _one_of(REGIONS, str.upper),
+    "voice.rate_wpm": _number(*RATE_LIMITS_WPM),
+    "voice.volume": _number(0.1, 1.0),
+    **{f"voice.name.{lang}": _text for lang in LANGUAGES},
+    **{f"listening.wake_phrase.{lang}": _phrase for lang in LANGUAGES},
+    "listening.push_to_talk": _flag,
+    "contact.name": _text,
+    "contact.phone": _phone,
 }
 """Every setting by dotted name, with what makes its value acceptable."""
 
+OLD_NAMES = {
+    **{f"voice.voice_{lang}": f"voice.name.{lang}" for lang in LANGUAGES},
+    **{f"listening.wake_phrase_{lang}": f"listening.wake_phrase.{lang}" for lang in LANGUAGES},
+}
+"""Setting names of earlier versions, still accepted in files and on the command line."""
 
-def _get(settings: Settings, key: str) -> Any:
+
+def setting_name(key: str) -> str | None:
+    """The current name of setting `key` (old spellings accepted), or None if there is no such setting."""
+    key = OLD_NAMES.get(key, key)
+    return key if key in CHECKS else None
+
+
+def get_value(settings: Settings, key: str) -> Any:
     value: Any = settings
     for part in key.split("."):
-        value = getattr(value, part)
+        value = value[part] if isinstance(value, Mapping) else getattr(value, part)
     return value
 
 
@@ -140,26 +197,54 @@ def with_value(settings: Settings, key: str, value: Any) -> Settings:
     head, _, rest = key.partition(".")
     if not rest:
         return replace(settings, **{head: value})
-    return replace(settings, **{head: replace(getattr(settings, head), **{rest: value})})
+    part = getattr(settings, head)
+    inner, _, lang = rest.partition(".")
+    if lang:
+        return replace(settings, **{head: replace(part, **{inner: {**getattr(part, inner), lang: value}})})
+    return replace(settings, **{head: replace(part, **{inner: value})})
+
+
+def checked(key: str, value: Any) -> tuple[Any, Problem | None]:
+    """The value as it would be stored for setting `key`, or the problem with it."""
+    return CHECKS[key](value)
+
+
+def describe_problem(problem: Problem, lang: str) -> str:
+    name, values = problem
+    return message(name, lang, **values)
+
+
+def _raw_value(raw: Mapping[str, Any], key: str) -> Any:
+    value: Any = raw
+    for part in key.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
 
 
 class SettingsStore:
     """Reads and writes settings.json; never loses a file it could not read."""
 
-    def __init__(self, path: Path | None = None, warn: Callable[[str], None] | None = None):
-        self.path = path or assistant_home() / "settings.json"
-        self._warn = warn or (lambda text: print(text, file=sys.stderr))
+    def __init__(self, path: Path, warn: Callable[[str], None]):
+        self.path = path
+        self._warn = warn
+
+    def exists(self) -> bool:
+        return self.path.is_file()
 
     def load(self) -> Settings:
         """The stored settings, defaults where nothing (valid) is stored."""
         if not self.path.exists():
             return Settings()
         try:
+            if not self.path.is_file():
+                raise ValueError("it is not a file")
+            if self.path.stat().st_size > MAX_SETTINGS_BYTES:
+                raise ValueError("it is far too large to be settings")
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             if not isinstance(raw, dict):
                 raise ValueError("the file does not hold a JSON object")
-        except (ValueError, UnicodeDecodeError) as error:
-            self._keep_damaged_file(str(error))
+        except (ValueError, UnicodeDecodeError, RecursionError, OSError) as error:
+            self._keep_damaged_file(str(error) or type(error).__name__)
             return Settings()
         return self._from_raw(raw)
 
@@ -172,26 +257,38 @@ class SettingsStore:
 
     def _from_raw(self, raw: dict[str, Any]) -> Settings:
         settings = Settings()
-        for key, check in CHECKS.items():
-            value: Any = raw
-            for part in key.split("."):
-                value = value.get(part) if isinstance(value, dict) else None
+        language = _raw_value(raw, "language")
+        shown = language if language in LANGUAGES else settings.language
+        for old, new in OLD_NAMES.items():
+            if _raw_value(raw, new) is None and _raw_value(raw, old) is not None:
+                section, _, name = old.partition(".")
+                inner, _, lang = new.partition(".")[2].partition(".")
+                raw.setdefault(section, {}).setdefault(inner, {})[lang] = raw[section][name]
+        for key in CHECKS:
+            value = _raw_value(raw, key)
             if value is None:
                 continue
-            problem = check(value)
+            stored, problem = checked(key, value)
             if problem:
+                default = get_value(settings, key)
                 self._warn(message(
-                    "settings_value_ignored", settings.language, path=self.path, key=key,
-                    value=json.dumps(value, ensure_ascii=False), problem=problem,
-                    default=_get(settings, key),
+                    "settings_value_ignored", shown, path=self.path, key=key,
+                    value=json.dumps(value, ensure_ascii=False), problem=describe_problem(problem, shown),
+                    default=json.dumps(default, ensure_ascii=False) if default is not None
+                    else message("setting_no_value", shown),
                 ))
                 continue
-            settings = with_value(settings, key, value)
+            settings = with_value(settings, key, stored)
         return settings
 
     def _keep_damaged_file(self, problem: str) -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
         kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        self.path.replace(kept)
-        self._warn(message("settings_damaged", "en", path=self.path, problem=problem, kept=kept.name))
-        self._warn(message("settings_damaged", "fr", path=self.path, problem=problem, kept=kept.name))
+        try:
+            self.path.replace(kept)
+        except OSError as error:
+            for lang in LANGUAGES:
+                self._warn(message("settings_unusable", lang, path=self.path, problem=f"{problem}; {error}"))
+            return
+        for lang in LANGUAGES:
+            self._warn(message("settings_damaged", lang, path=self.path, problem=problem, kept=kept.name))

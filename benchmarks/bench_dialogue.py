@@ -24,6 +24,8 @@ TURNS = ["hello", "I'd like to do my check-in", "three", "skip", "how have I bee
          "check-in please", "pretty good", "four"]
 ROUNDS = 10
 
+from assistant.paths import Home
+
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
@@ -53,8 +55,8 @@ def turn_latency(lang: str) -> list[float]:
     clock = VirtualClock()
     script = "\n".join(TURNS * ROUNDS) + "\n"
     events = _TimedEvents()
-    parts = load_parts(lang)
-    conversation = build_conversation(parts, load_model(lang), clock, LineInbox(clock, io.StringIO(script), notice_printer(lang)), events,
+    parts = load_parts(Home.from_environment(), lang)
+    conversation = build_conversation(parts, load_model(parts.home, lang), clock, LineInbox(clock, io.StringIO(script), notice_printer(lang)), events,
                                       TextVoice())
     original = conversation.understand
 
@@ -87,7 +89,9 @@ def startup(lang: str, home: str) -> tuple[float, float]:
 def training_seconds(lang: str) -> float:
     with tempfile.TemporaryDirectory() as home:
         result = subprocess.run([sys.executable, "-c", f"import time; from assistant.dialogue.training import train; "
-                                 f"t = time.perf_counter(); train('{lang}'); print(time.perf_counter() - t)"],
+                                 "from assistant.paths import Home; "
+                                 f"t = time.perf_counter(); train(Home.from_environment().prepare(), '{lang}'); "
+                                 "print(time.perf_counter() - t)"],
                                 capture_output=True, text=True, env={**os.environ, "ASSISTANT_HOME": home}, check=True)
         return float(result.stdout.strip().splitlines()[-1])
 
@@ -102,7 +106,7 @@ def main() -> None:
             print(f"[{lang}] training time: {training_seconds(lang):.1f} s (fresh home, no cache)")
         from assistant.dialogue.training import ensure_trained
 
-        ensure_trained([lang], lambda *_: None)
+        ensure_trained(Home.from_environment().prepare(), [lang], lambda *_: None)
         times = [startup(lang, home) for _ in range(3)]
         print(f"[{lang}] start-up to first prompt: median {statistics.median(t for t, _ in times):.2f} s "
               f"(runs: {', '.join(f'{t:.2f}' for t, _ in times)}); peak memory {max(m for _, m in times):.0f} MB")

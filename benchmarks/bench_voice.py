@@ -230,6 +230,7 @@ def decoding_rtf(folder: Path) -> dict:
 def reply_latencies(user: UserVoice, turns: int) -> tuple[list[float], list[str]]:
     """Seconds from each turn's endpoint to its reply's first sample on the speaker; and what was heard."""
     from assistant.app import build_conversation, load_model, load_parts
+    from assistant.paths import Home
     from assistant.session.clock import RealClock
     from assistant.voice.live_inbox import LiveInbox
     from assistant.voice.microphone import Microphone
@@ -247,18 +248,18 @@ def reply_latencies(user: UserVoice, turns: int) -> tuple[list[float], list[str]
             self.played_at.append(time.perf_counter())
             super().play(samples, sample_rate_hz)
 
-    parts = load_parts("en")
+    parts = load_parts(Home.from_environment().prepare(), "en")
     clock = RealClock()
     # As pipeline.live_inbox builds it (without push-to-talk: nobody presses a key here), but the
     # microphone is kept, to be closed before the sound card goes away.
     microphone = Microphone(parts.lang)
-    inbox = LiveInbox(microphone, recogniser_for(parts), clock, parts.lang, parts.settings.listening.wake_phrase_en)
+    inbox = LiveInbox(microphone, recogniser_for(parts), clock, parts.lang, parts.settings.listening.wake_phrase["en"])
     speaker = StampedSpeaker()
     log = EventLog()
 
     def converse() -> None:
         """Built in its own thread: the journal's SQLite connection may only be used where it was opened."""
-        build_conversation(parts, load_model(parts.lang), clock, inbox, log, voice_for(parts, speaker)).run()
+        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, log, voice_for(parts, speaker)).run()
 
     threading.Thread(target=converse, daemon=True).start()
 

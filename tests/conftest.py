@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Callable, Iterable
 import pytest
 
 from assistant import LANGUAGES
+from assistant.paths import Home
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL_CACHE_HOME = REPO / ".cache" / "test-home"
@@ -24,16 +24,10 @@ MODEL_CACHE_HOME = REPO / ".cache" / "test-home"
 def trained_models() -> Path:
     from assistant.dialogue import training
 
-    previous = os.environ.get("ASSISTANT_HOME")
-    os.environ["ASSISTANT_HOME"] = str(MODEL_CACHE_HOME)
-    try:
-        training.ensure_trained(LANGUAGES, lambda event, lang, seconds: print(event, lang, f"{seconds:.0f}s", file=sys.stderr))
-        return training.models_dir()
-    finally:
-        if previous is None:
-            os.environ.pop("ASSISTANT_HOME", None)
-        else:
-            os.environ["ASSISTANT_HOME"] = previous
+    cache = Home(MODEL_CACHE_HOME).prepare()
+    training.ensure_trained(cache, LANGUAGES,
+                            lambda event, lang, seconds: print(event, lang, f"{seconds:.0f}s", file=sys.stderr))
+    return cache.dialogue_models
 
 
 @pytest.fixture
@@ -84,7 +78,7 @@ def converse(home: Path, models: _Models) -> Callable[..., list[dict]]:
         text = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
         clock = VirtualClock()
         out = io.StringIO()
-        parts = load_parts(lang)
+        parts = load_parts(Home(home), lang)
         build_conversation(parts, models[lang], clock, LineInbox(clock, io.StringIO(text), notice_printer(lang)),
                            JsonlEvents(clock, out),
                            TextVoice()).run()

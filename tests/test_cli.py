@@ -59,6 +59,13 @@ def test_settings_set_checks_the_value(home):
     assert assistant(home, "settings", "set", "region", "FR").returncode == 0
     assert json.loads((home / "settings.json").read_text())["region"] == "FR"
     refused = assistant(home, "settings", "set", "region", "Mars")
-    assert refused.returncode == 2 and "not one of FR, GB, US" in refused.stderr
+    assert refused.returncode == 2 and "it must be one of FR, GB, US" in refused.stderr
+    assert "Nothing was changed" in refused.stderr and "J'utilise" not in refused.stderr
+    assert assistant(home, "settings", "set", "language", "FR").returncode == 0
+    french = assistant(home, "settings", "set", "contact.phone", "abc")
+    assert french.returncode == 2 and "numéro de téléphone" in french.stderr and "Rien n'a été modifié" in french.stderr
+    assert assistant(home, "settings", "set", "listening.wake_phrase_en", "Hello Friend").returncode == 0
+    stored = json.loads((home / "settings.json").read_text())
+    assert stored["language"] == "fr" and stored["listening"]["wake_phrase"]["en"] == "hello friend"
     unknown = assistant(home, "settings", "set", "colour", "blue")
-    assert unknown.returncode == 2 and "no setting called 'colour'" in unknown.stderr
+    assert unknown.returncode == 2 and "pas de réglage nommé « colour »" in unknown.stderr

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from assistant.journal.store import Journal, iso
+from assistant.paths import Home
 from event_helpers import of_kind, said
 
 
@@ -243,7 +244,7 @@ def test_a_line_typed_while_the_assistant_speaks_is_answered_not_lost(home, mode
     clock, out = VirtualClock(), io.StringIO()
     inbox = LineInbox(clock, io.StringIO('{"text": "hello", "after": 1}\ngoodbye\n'), notice_printer("en"))
     inbox.drain()
-    build_conversation(load_parts("en"), models["en"], clock, inbox, JsonlEvents(clock, out), TextVoice()).run()
+    build_conversation(load_parts(Home(home), "en"), models["en"], clock, inbox, JsonlEvents(clock, out), TextVoice()).run()
     events = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [event["text"] for event in of_kind(events, "heard")] == ["hello", "goodbye"]
     assert said(events)[-1] == "Goodbye. Take good care of yourself."
@@ -255,7 +256,7 @@ class _UnsureSpeech:
     def __init__(self, clock, turns: list[tuple[str, float]]):
         self._clock, self._turns = clock, list(turns)
 
-    def listen(self, timeout_s, expect="free", needs_wake=False):
+    def listen(self, timeout_s, expect=None, needs_wake=False):
         from assistant.session.inbox import EndOfInput, Utterance
 
         if not self._turns:
@@ -282,7 +283,7 @@ def test_a_low_confidence_answer_is_checked_before_it_is_stored(home, models, an
     clock, out = VirtualClock(), io.StringIO()
     turns = [("check in", 0.9), ("three", 0.4), (answer, 0.95)] + ([("five", 0.95)] if answer == "no" else []) \
         + [("skip", 0.9)]
-    build_conversation(load_parts("en"), models["en"], clock, _UnsureSpeech(clock, turns), JsonlEvents(clock, out),
+    build_conversation(load_parts(Home(home), "en"), models["en"], clock, _UnsureSpeech(clock, turns), JsonlEvents(clock, out),
                        TextVoice()).run()
     events = [json.loads(line) for line in out.getvalue().splitlines()]
     assert "Did you say three? You can say yes or no." in said(events)

@@ -17,7 +17,7 @@ def configure(home, **values) -> None:
     settings = Settings()
     for key, value in values.items():
         settings = with_value(settings, key.replace("__", "."), value)
-    SettingsStore(home / "settings.json").save(settings)
+    SettingsStore(home / "settings.json", warn=print).save(settings)
 
 
 def assert_full_response(events: list[dict], region: str, number: str) -> None:

@@ -141,7 +141,7 @@ def installed_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     The shared cached model must never be changed, since every voice test links to it.
     """
     if not MODEL_AAR.is_file():
-        pytest.skip(f"the small English Vosk model is not at {MODEL_AAR}")
+        pytest.fail(f"the small English Vosk model is not at {MODEL_AAR}: scripts/setup.sh --tests fetches it")
     home = tmp_path_factory.mktemp("installed-copy")
     run = assistant(home, "models", "install", "en", "--from", str(MODEL_AAR))
     assert run.returncode == 0, run.stderr

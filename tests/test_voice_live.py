@@ -35,7 +35,7 @@ def test_a_spoken_check_in_end_to_end(live, home, tmp_path):
         speak(espeak("four", tmp_path / "four.wav", "en-us", 120))
         energy = assistant.listening("number", after=asked + 1)
         speak(espeak("skip", tmp_path / "skip.wav", "en-gb", 130))
-        checkin = assistant.session.events[assistant.wait_for(is_event("checkin"), after=energy)]
+        checkin = assistant.events[assistant.wait_for(is_event("checkin"), after=energy)]
     finally:
         recorder.terminate()
         recorder.wait()
@@ -64,9 +64,9 @@ def test_stop_interrupts_breathing_and_a_crisis_sentence_is_answered(live, home,
     assistant.wait_for(is_event("pause"), after=inhale)
     speak(espeak("I want to kill myself", tmp_path / "crisis.wav", "en-gb", 130))
     alarm = assistant.wait_for(is_event("safety", level="crisis"), after=begun)
-    assert assistant.session.events[alarm - 1]["event"] in ("heard", "exercise")
-    assert is_event("exercise", state="stopped")(assistant.session.events[alarm - 1]) or \
-        any(is_event("exercise", state="stopped")(event) for event in assistant.session.events[begun:alarm])
+    assert assistant.events[alarm - 1]["event"] in ("heard", "exercise")
+    assert is_event("exercise", state="stopped")(assistant.events[alarm - 1]) or \
+        any(is_event("exercise", state="stopped")(event) for event in assistant.events[begun:alarm])
     assert [event["kind"] for event in Journal(home / "journal.db").safety_events()] == ["explicit"]
 
 
@@ -80,8 +80,8 @@ def test_its_own_voice_is_not_taken_as_input_and_silence_brings_reprompts(live, 
         reprompt = assistant.wait_for(is_event("say", text="I am listening. For example, you can say: breathing."),
                                       after=first)
         assistant.listening("free", after=reprompt)
-        assert not [event for event in assistant.session.events if event["event"] == "heard"]
-        listen, said = assistant.session.events[first], assistant.session.events[reprompt]
+        assert not [event for event in assistant.events if event["event"] == "heard"]
+        listen, said = assistant.events[first], assistant.events[reprompt]
         assert said["t"] - listen["t"] >= 12.0
     finally:
         subprocess.run(["pactl", "unload-module", loop], capture_output=True)

@@ -157,7 +157,7 @@ def test_an_unknown_voice_says_how_to_choose_another() -> None:
     with pytest.raises(SpeechSynthesisFailed) as raised:
         voice.speech("Hello.", "en", 130, 1.0)
     assert "nosuchvoice" in str(raised.value)
-    assert "assistant settings set voice.voice_en en-gb" in str(raised.value)
+    assert "assistant settings set voice.name.en en-gb" in str(raised.value)
 
 
 def test_waits_for_a_file_still_being_written(tmp_path: Path) -> None:

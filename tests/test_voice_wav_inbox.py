@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from assistant.session.clock import VirtualClock
+from assistant.session.inbox import Expectation
 from assistant.session.events import JsonlEvents
 from assistant.session.inbox import EndOfInput
 from assistant.session.session import Session
@@ -35,7 +36,7 @@ def test_each_file_is_one_turn_that_takes_its_time(recogniser: Recogniser, tmp_p
     clock.sleep_until(10.0)
     inbox = WavInbox([first, second], recogniser, clock, "en")
 
-    heard = inbox.listen(12.0, "number")
+    heard = inbox.listen(12.0, Expectation("number"))
     assert heard is not None
     assert heard.text == "four"
     assert heard.at == 10.0
@@ -43,7 +44,7 @@ def test_each_file_is_one_turn_that_takes_its_time(recogniser: Recogniser, tmp_p
     assert clock.now() == pytest.approx(10.0 + wav_seconds(first) + END_OF_TURN_SILENCE_S, abs=0.001)
 
     start = clock.now()
-    heard = inbox.listen(12.0, "free")
+    heard = inbox.listen(12.0, Expectation("free"))
     assert heard is not None and "breathing" in heard.text
     assert clock.now() == pytest.approx(start + wav_seconds(second) + END_OF_TURN_SILENCE_S, abs=0.001)
     with pytest.raises(EndOfInput):
@@ -53,7 +54,7 @@ def test_each_file_is_one_turn_that_takes_its_time(recogniser: Recogniser, tmp_p
 def test_the_expectation_picks_the_grammar(recogniser: Recogniser, tmp_path: Path) -> None:
     """Freely, espeak-ng's "four" is heard as "for"; expecting a number, as "four"."""
     path = with_noise(espeak("four", tmp_path / "four.wav", "en-gb-x-rp", 150), 0.0)
-    heard = [WavInbox([path], recogniser, VirtualClock(), "en").listen(12.0, expect).text
+    heard = [WavInbox([path], recogniser, VirtualClock(), "en").listen(12.0, Expectation(expect)).text
              for expect in ("free", "number")]
     assert heard == ["for", "four"]
 
@@ -63,9 +64,9 @@ def test_a_file_without_words_is_silence(recogniser: Recogniser, tmp_path: Path)
     noise = with_noise(write_wav(tmp_path / "noise.wav", np.zeros(16000, np.int16), 16000), 0.005)
     clock = VirtualClock()
     inbox = WavInbox([quiet, noise], recogniser, clock, "en")
-    assert inbox.listen(12.0, "yes_no") is None
+    assert inbox.listen(12.0, Expectation("yes_no")) is None
     assert clock.now() == 12.0
-    assert inbox.listen(8.0, "yes_no") is None
+    assert inbox.listen(8.0, Expectation("yes_no")) is None
     assert clock.now() == 20.0
 
 
@@ -77,7 +78,7 @@ def test_files_are_deliberate_turns_never_interruptions(recogniser: Recogniser, 
     assert inbox.wait(30.0, "Breathe in, slowly.") is None
     assert inbox.wait(2.0) is None
     assert clock.now() == 32.0
-    assert inbox.listen(12.0, "yes_no", needs_wake=True).text == "yes"
+    assert inbox.listen(12.0, Expectation("yes_no"), needs_wake=True).text == "yes"
 
 
 def test_a_spoken_conversation_from_files(recogniser: Recogniser, tmp_path: Path) -> None:
@@ -89,7 +90,7 @@ def test_a_spoken_conversation_from_files(recogniser: Recogniser, tmp_path: Path
         session = Session("en", clock, WavInbox([answer], recogniser, clock, "en"),
                           JsonlEvents(clock, stream), EspeakVoice(output, {"en": "en-gb", "fr": "fr-fr"}), Settings())
         session.say("How is your mood today, from one to five?")
-        heard = session.listen("number", 12.0)
+        heard = session.listen(Expectation("number"), 12.0)
         session.say(f"{heard.text.capitalize()}. Thank you.")
     events = [json.loads(line) for line in stream.getvalue().splitlines()]
     assert heard.text == "three"

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from assistant.dialogue.engine import Dialogue, Parse
 from assistant.exercises.runner import ExerciseRunner
 from assistant.exercises.scripts import ExerciseScript
-from assistant.session.inbox import Utterance
+from assistant.session.inbox import FREE, Expectation, Utterance
 from assistant.journal.store import Journal, JournalError, utc_now
 from assistant.messages import message
 from assistant.journal.summaries import summarise
@@ -63,7 +63,7 @@ class Actions:
         self._scripts = scripts
         self._responder = responder
         self._warn = warn
-        self.expect = "free"
+        self.expect = FREE
         """What kind of answer the last thing said asks for."""
 
     def say_response(self, name: str, **values: str) -> None:
@@ -75,7 +75,7 @@ class Actions:
         if name.startswith("utter_"):
             self.say_response(name)
             return ActionResult()
-        self.expect = "free"
+        self.expect = FREE
         if name in EXERCISE_FOR_ACTION:
             return self._exercise(EXERCISE_FOR_ACTION[name], parse)
         handler = getattr(self, f"_{name.removeprefix('action_')}")
@@ -134,7 +134,7 @@ class Actions:
 
     def _safety_response(self, parse: Parse, crisis_kind: str | None) -> ActionResult:
         self._responder.respond(crisis_kind or "classifier")
-        self.expect = "yes_no"
+        self.expect = Expectation("yes_no")
         return ActionResult({"in_safety_response": True})
 
     def _talk_to_someone(self, parse: Parse, _: str | None) -> ActionResult:

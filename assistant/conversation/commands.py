@@ -30,6 +30,6 @@ def run_command(intent: str, session: Session, response: Callable[[str], str], a
         changed = True
     acknowledgement = f"utter_{intent}" if changed else "utter_at_limit"
     session.say(response(acknowledgement), remember=False)
-    if again and session.last_expect != "free":
+    if again and session.last_expect.kind != "free":
         for text in session.last_prompt:
             session.say(text, remember=False)

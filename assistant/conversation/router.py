@@ -15,7 +15,7 @@ from assistant.conversation.commands import UNIVERSAL_INTENTS, run_command
 from assistant.dialogue.engine import MAX_ACTIONS_PER_TURN, Dialogue, Parse
 from assistant.exercises.runner import Control, ExerciseRunner
 from assistant.exercises.scripts import ExerciseScript
-from assistant.session.inbox import EndOfInput, Utterance
+from assistant.session.inbox import FREE, EndOfInput, Expectation, Utterance
 from assistant.journal.store import Journal, JournalError, iso, utc_now
 from assistant.messages import message
 from assistant.safety.response import SafetyResponder
@@ -91,7 +91,7 @@ class Conversation:
         if self.responder.awaiting:
             self.responder.still_here()
         elif silences <= REPROMPTS:
-            self.actions.say_response(f"utter_reprompt_{self.actions.expect}")
+            self.actions.say_response(f"utter_reprompt_{self.actions.expect.kind}")
         else:
             expect = self.actions.expect
             self.actions.say_response("utter_will_wait")
@@ -114,7 +114,7 @@ class Conversation:
         if understood.crisis_kind:
             self._dialogue_turn(parse, understood.crisis_kind)
         elif self.responder.follow_up(parse.intent, utterance.text):
-            self.actions.expect = "yes_no" if self.responder.awaiting else "free"
+            self.actions.expect = Expectation("yes_no") if self.responder.awaiting else FREE
         elif parse.intent in UNIVERSAL_INTENTS:
             run_command(parse.intent, self.session, self._text)
         elif self._unconfirmed is not None:
@@ -141,7 +141,7 @@ class Conversation:
         elif parse.intent == "deny":
             self.actions.say_response("utter_ask_number_again")
         else:
-            self.actions.expect = "number"
+            self.actions.expect = Expectation("number")
             fitted = self._fit_expectation(parse)
             if fitted is not None:
                 self._dialogue_turn(fitted, None)
@@ -152,7 +152,7 @@ class Conversation:
         Talk of one's mood with no score in it ("I feel rather peculiar") starts a
         check-in, so the mood question gets asked instead of a score being invented.
         """
-        expect = self.actions.expect
+        expect = self.actions.expect.kind
         if expect == "number":
             if score(parse) is not None and parse.intent not in ("skip", "stop", "deny"):
                 return replace(parse, intent="report_mood")

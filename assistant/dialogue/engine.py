@@ -10,12 +10,12 @@ never the user's words.
 from __future__ import annotations
 
 import asyncio
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from assistant.paths import private_file
+from assistant.session.inbox import Expectation
 
 MAX_ACTIONS_PER_TURN = 10
 """A guard against a rule loop: no turn runs more actions than this."""
@@ -37,20 +37,19 @@ class Parse:
 @dataclass(frozen=True)
 class Response:
     text: str
-    expect: str
-    """What kind of answer follows: free, number or yes_no."""
+    expect: Expectation
+    """What kind of answer follows (free, number, yes_no...) and the phrases it offers."""
 
 
 class DialogueModel:
     """One language's trained model, loaded once; conversations share it."""
 
     def __init__(self, model_path: Path):
-        warnings.filterwarnings("ignore", category=DeprecationWarning)
+        from assistant.dialogue import prepare_rasa
+
+        prepare_rasa()
         from rasa.core.agent import Agent
 
-        from assistant.dialogue import quiet_rasa
-
-        quiet_rasa()
         self._loop = asyncio.new_event_loop()
         self._agent = Agent.load(str(model_path))
         self.processor = self._agent.processor
@@ -70,8 +69,8 @@ class DialogueModel:
     def response(self, name: str) -> Response:
         """The text of response `name` in this model's language."""
         variant = self.domain.responses[name][0]
-        expect = (variant.get("metadata") or {}).get("expect", "free")
-        return Response(variant["text"], expect)
+        metadata = variant.get("metadata") or {}
+        return Response(variant["text"], Expectation(metadata.get("expect", "free"), tuple(metadata.get("offers", ()))))
 
     def conversation(self, tracker_db: Path, conversation_id: str) -> "Dialogue":
         """A new conversation whose tracker is kept in the SQLite file `tracker_db`."""

@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Callable
 
 from assistant.exercises.scripts import ExerciseScript, Step
-from assistant.session.inbox import Utterance
+from assistant.session.inbox import FREE, Utterance
 from assistant.session.session import Session
 from assistant.session.speech import speech_seconds
 
@@ -147,7 +147,7 @@ class ExerciseRunner:
         self._emit_state("paused")
         session.say(self._paused_prompt())
         while True:
-            utterance = session.listen("free", PAUSED_LISTEN_S)
+            utterance = session.listen(FREE, PAUSED_LISTEN_S)
             if utterance is None:
                 continue
             control = self._judge(utterance, True)

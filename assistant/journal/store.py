@@ -15,7 +15,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from assistant.paths import assistant_home, private_file
+from assistant.paths import private_file
 
 
 def utc_now() -> datetime:
@@ -61,8 +61,8 @@ class JournalError(Exception):
 class Journal:
     """The device's own record of check-ins, exercises and safety events."""
 
-    def __init__(self, path: Path | None = None, now: Callable[[], datetime] = utc_now):
-        self.path = path or assistant_home() / "journal.db"
+    def __init__(self, path: Path, now: Callable[[], datetime] = utc_now):
+        self.path = path
         self._now = now
         fresh = not self.path.exists()
         if fresh:

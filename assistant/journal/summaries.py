@@ -12,6 +12,7 @@ from statistics import mean
 from typing import Callable
 
 from assistant.journal.store import MoodWeeks
+from assistant.languages import LANGUAGE_DATA
 
 MIN_CHECKINS_TO_COMPARE = 2
 """The week before needs at least this many check-ins for a comparison."""
@@ -30,10 +31,8 @@ class MoodSummary:
 
 
 def spoken_average(value: float, lang: str) -> str:
-    """An average rounded to the nearest half, written as the language reads it."""
-    halves = round(value * 2) / 2
-    text = f"{halves:.0f}" if halves.is_integer() else f"{halves:.1f}"
-    return text.replace(".", ",") if lang == "fr" else text
+    """An average rounded to the nearest half, written as the language reads it ("4,5" in French)."""
+    return LANGUAGE_DATA[lang].number(round(value * 2) / 2)
 
 
 def summarise(weeks: MoodWeeks, lang: str, mood_word: Callable[[int], str]) -> MoodSummary:

@@ -49,7 +49,7 @@ def is_retraction(text: str, lang: str) -> bool:
 
 def helpline_values(settings: Settings, lang: str) -> dict[str, str]:
     """What the safety sentences are filled with, for the device's region."""
-    region = helplines()[settings.region]
+    region = helplines()[settings.region_in_use]
     line, emergency, text_line = region["crisis_line"], region["emergency"], region["text_line"]
     return {
         "line_name": line["name"][lang], "line_spoken": line["spoken"][lang], "line_about": line["about"][lang],
@@ -77,9 +77,9 @@ class SafetyResponder:
 
     def respond(self, kind: str) -> None:
         """The full response; `kind` is what was detected (recorded, never the words)."""
-        self._session.emit("safety", level="crisis", region=self._session.settings.region)
+        self._session.emit("safety", level="crisis", region=self._session.settings.region_in_use)
         try:
-            self._journal.add_safety_event("crisis", kind, self._session.settings.region)
+            self._journal.add_safety_event("crisis", kind, self._session.settings.region_in_use)
         except JournalError as error:
             self._warn(message("journal_unwritable", self._session.lang, problem=error))
         self._say("acknowledge", "nobody_live", "helpline", "emergency", "contact", "ask_safe")

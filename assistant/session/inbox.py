@@ -34,15 +34,34 @@ class Utterance:
     """The recogniser's confidence (0 to 1), when it came from speech."""
 
 
+@dataclass(frozen=True)
+class Expectation:
+    """What the assistant has just asked for: it narrows speech recognition and how soon a turn ends."""
+
+    kind: str = "free"
+    """The kind of answer (the `expect` of a listen event): free, number, yes_no, choice..."""
+    offered: tuple[str, ...] = ()
+    """Phrases the assistant has just offered ("breathing", "check-in"), in the conversation's language."""
+
+    @property
+    def short_answer(self) -> bool:
+        """Whether a short answer (a number, yes or no, an offered phrase) is what is expected."""
+        return self.kind != "free" or bool(self.offered)
+
+
+FREE = Expectation()
+"""Free speech: nothing in particular was asked."""
+
+
 class EndOfInput(Exception):
     """The user has gone: end of the input stream."""
 
 
 class Inbox(Protocol):
-    def listen(self, timeout_s: float, expect: str = "free", needs_wake: bool = False) -> Utterance | None:
+    def listen(self, timeout_s: float, expect: Expectation = FREE, needs_wake: bool = False) -> Utterance | None:
         """The user's next turn, or None after `timeout_s` of silence; raises EndOfInput.
 
-        `expect` is the kind of answer the assistant asked for (free, number, yes_no),
+        `expect` is what the assistant asked for (a kind of answer, phrases it offered),
         which narrows speech recognition. `needs_wake`: the assistant is waiting, so
         only a turn that starts with the wake phrase counts (voice input; typed input
         is always deliberate).
@@ -188,7 +207,7 @@ class LineInbox:
                 self._clock.sleep_until(until)
                 return None
 
-    def listen(self, timeout_s: float, expect: str = "free", needs_wake: bool = False) -> Utterance | None:
+    def listen(self, timeout_s: float, expect: Expectation = FREE, needs_wake: bool = False) -> Utterance | None:
         deadline = self._clock.now() + timeout_s
         while True:
             if self._scheduled:

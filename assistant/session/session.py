@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.session.clock import Clock
 from assistant.session.events import EventSink
-from assistant.session.inbox import Inbox, Utterance
+from assistant.session.inbox import FREE, Expectation, Inbox, Utterance
 from assistant.paths import AUDIO_DIR
 from assistant.settings import RATE_LIMITS_WPM, RATE_STEP, VOLUME_STEP, Settings, SettingsStore
 from assistant.session.speech import Playback, Voice
@@ -38,7 +38,7 @@ class Session:
         self._since_listen: list[str] = []
         self.last_prompt: list[str] = []
         """What was said before the assistant last listened: what "repeat" says again."""
-        self.last_expect = "free"
+        self.last_expect = FREE
         self._unanswered: Utterance | None = None
         """Something the user said over the assistant's speech, not yet answered."""
 
@@ -91,12 +91,12 @@ class Session:
 
     # Input ----------------------------------------------------------------
 
-    def listen(self, expect: str, timeout_s: float, needs_wake: bool = False) -> Utterance | None:
+    def listen(self, expect: Expectation, timeout_s: float, needs_wake: bool = False) -> Utterance | None:
         """The user's next turn, or None after `timeout_s` of silence."""
         if self._since_listen:
             self.last_prompt, self._since_listen = self._since_listen, []
             self.last_expect = expect
-        self.events.emit("listen", expect=expect, timeout=timeout_s)
+        self.events.emit("listen", expect=expect.kind, timeout=timeout_s)
         if self._unanswered is not None:
             utterance, self._unanswered = self._unanswered, None
             return utterance

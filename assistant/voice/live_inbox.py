@@ -25,7 +25,7 @@ from typing import Any, Callable
 import yaml
 
 from assistant.session.clock import Clock
-from assistant.session.inbox import Utterance
+from assistant.session.inbox import FREE, Expectation, Utterance
 from assistant.voice.microphone import Microphone
 from assistant.voice.recognition import Recogniser, grammar_for, words_confidence
 
@@ -90,11 +90,11 @@ class LiveInbox:
 
     # Inbox protocol -----------------------------------------------------------------
 
-    def listen(self, timeout_s: float, expect: str = "free", needs_wake: bool = False) -> Utterance | None:
+    def listen(self, timeout_s: float, expect: Expectation = FREE, needs_wake: bool = False) -> Utterance | None:
         self._microphone.flush()
         deadline = self._clock.now() + timeout_s
         while self._clock.now() < deadline:
-            grammar = [self._wake_phrase] if needs_wake else grammar_for(expect, self._lang)
+            grammar = [self._wake_phrase] if needs_wake else grammar_for(expect.kind, self._lang)
             turn = self._capture(deadline, grammar, answer_only=False)
             if turn is None:
                 return None

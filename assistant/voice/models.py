@@ -19,7 +19,6 @@ import urllib.request
 import zipfile
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 from http.client import HTTPException
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -28,8 +27,9 @@ from urllib.parse import urlparse
 import yaml
 
 from assistant import LANGUAGES
+from assistant.languages import LANGUAGE_DATA
 from assistant.messages import UserFacingError, message
-from assistant.paths import assistant_home
+from assistant.paths import private_folder
 
 SPEECH_MODELS_FILE = Path(__file__).with_name("speech_models.yml")
 """Download addresses, sizes and checksums of the official models."""
@@ -80,6 +80,7 @@ class Verification:
     """How an installed model differs from what was installed (all empty: unchanged)."""
 
     lang: str
+    path: Path
     changed: list[str]
     missing: list[str]
     added: list[str]
@@ -91,7 +92,7 @@ class Verification:
     def describe(self, ui_lang: str | None = None) -> str:
         """The result as a sentence for the caregiver."""
         shown = ui_lang or self.lang
-        values = {"language": _language_name(self.lang, shown), "code": self.lang, "path": model_dir(self.lang)}
+        values = {"language": _language_name(self.lang, shown), "code": self.lang, "path": self.path}
         if self.ok:
             return message("speech_model_verified", shown, **values)
         files = ", ".join(self.changed + self.missing + self.added)
@@ -102,24 +103,12 @@ class Verification:
 
 
 def _language_name(lang: str, ui_lang: str) -> str:
-    return message(f"language_name_{lang}", ui_lang)
+    return LANGUAGE_DATA[lang].names[ui_lang]
 
 
 def _check_language(lang: str) -> None:
     if lang not in LANGUAGES:
         raise UserFacingError(message("unknown_language", "en", code=lang, choices=", ".join(LANGUAGES)))
-
-
-def speech_models_dir() -> Path:
-    folder = assistant_home() / "models" / "speech"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def model_dir(lang: str) -> Path:
-    """Where the `lang` model is, or will be once installed."""
-    _check_language(lang)
-    return speech_models_dir() / lang
 
 
 def _layout_problem(folder: Path) -> str | None:
@@ -132,33 +121,8 @@ def _layout_problem(folder: Path) -> str | None:
     return None
 
 
-def is_installed(lang: str) -> bool:
-    return _layout_problem(model_dir(lang)) is None
-
-
-def require(lang: str, ui_lang: str | None = None) -> Path:
-    """The installed `lang` model folder; raises SpeechModelMissing with the command to run."""
-    folder = model_dir(lang)
-    if _layout_problem(folder) is not None:
-        shown = ui_lang or lang
-        raise SpeechModelMissing(message("speech_model_missing", shown, code=lang,
-                                         language=_language_name(lang, shown)))
-    return folder
-
-
 def _size_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
-
-
-def list_models() -> list[dict]:
-    """One entry per language: {"lang", "installed", "path", "size_bytes"}."""
-    entries = []
-    for lang in LANGUAGES:
-        folder = model_dir(lang)
-        installed = is_installed(lang)
-        entries.append({"lang": lang, "installed": installed, "path": str(folder),
-                        "size_bytes": _size_bytes(folder) if installed else 0})
-    return entries
 
 
 # Installing -------------------------------------------------------------------
@@ -239,63 +203,7 @@ def _swap_in(staged: Path, target: Path) -> None:
             shutil.rmtree(previous, ignore_errors=True)
 
 
-def install_from_file(lang: str, source: Path, ui_lang: str | None = None) -> Path:
-    """Install the `lang` model from a .zip, an Android .aar, or a folder; returns its folder.
-
-    Raises SpeechModelInvalid, leaving any model already installed as it was.
-    """
-    target = model_dir(lang)
-    shown = ui_lang or lang
-    source = Path(source)
-
-    def invalid(problem: object) -> SpeechModelInvalid:
-        return SpeechModelInvalid(message("speech_model_invalid", shown, source=source, problem=problem, code=lang,
-                                          language=_language_name(lang, shown)))
-
-    if not source.exists():
-        raise invalid("no such file or folder")
-    staging = Path(tempfile.mkdtemp(prefix=f".{lang}-installing-", dir=target.parent))
-    try:
-        staged = staging / "model"
-        if source.is_dir():
-            root = _find_model_root(source)
-            if root is None:
-                raise invalid("no folder in it holds am/final.mdl, conf/model.conf and graph/")
-            shutil.copytree(root, staged)
-        else:
-            unpacked = staging / "unpacked"
-            try:
-                _unzip(source, unpacked)
-            except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
-                raise invalid(f"not a readable .zip or .aar archive: {error}") from error
-            root = _find_model_root(unpacked)
-            if root is None:
-                raise invalid("no folder in it holds am/final.mdl, conf/model.conf and graph/")
-            root.rename(staged)
-        configure_endpointing(staged)
-        problem = _load_problem(staged)
-        if problem is not None:
-            raise invalid(f"Vosk cannot load it: {problem}")
-        _write_manifest(staged)
-        _swap_in(staged, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    _download_record(lang).unlink(missing_ok=True)
-    return target
-
-
 # Downloading ----------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def _catalogue() -> dict[str, dict]:
-    with SPEECH_MODELS_FILE.open(encoding="utf-8") as stream:
-        return yaml.safe_load(stream)
-
-
-def _download_record(lang: str) -> Path:
-    """Next to the model: the SHA-256 of the archive it was installed from."""
-    return speech_models_dir() / f"{lang}.sha256"
 
 
 class _ProgressBar:
@@ -343,66 +251,157 @@ def _download(url: str, out: BinaryIO, bar: _ProgressBar | None) -> tuple[str, i
     return digest.hexdigest(), done_bytes
 
 
-def install_from_url(lang: str, progress: TextIO | None = sys.stderr, ui_lang: str | None = None) -> Path:
-    """Download the official small `lang` model, check it, and install it; returns its folder.
-
-    A progress bar and the outcome go to `progress` (None: silent). When the table has
-    no checksum, the computed one is kept in models/speech/<lang>.sha256 and printed.
-    """
-    target = model_dir(lang)
-    shown = ui_lang or lang
-    language = _language_name(lang, shown)
-    entry = _catalogue()[lang]
-    url, expected_bytes, expected_sha256 = entry["url"], entry.get("size_bytes"), entry.get("sha256")
-    bar = _ProgressBar(progress, lang, shown, expected_bytes) if progress is not None else None
-    handle, name = tempfile.mkstemp(prefix=f".{lang}-download-", suffix=".zip", dir=target.parent)
-    archive = Path(name)
-    try:
-        try:
-            with os.fdopen(handle, "wb") as out:
-                sha256, size_bytes = _download(url, out, bar)
-        except (OSError, HTTPException, ValueError) as error:  # URLError and timeouts are OSErrors
-            raise SpeechModelDownloadFailed(message("speech_model_download_failed", shown, code=lang,
-                                                    language=language, problem=error)) from error
-        if expected_bytes and size_bytes != expected_bytes:
-            problem = f"received {size_bytes} bytes, expected {expected_bytes}"
-            raise SpeechModelDownloadFailed(message("speech_model_download_failed", shown, code=lang,
-                                                    language=language, problem=problem))
-        if expected_sha256 and sha256 != expected_sha256.lower():
-            raise SpeechModelDownloadFailed(message("speech_model_checksum_mismatch", shown, code=lang,
-                                                    language=language, actual=sha256, expected=expected_sha256))
-        installed = install_from_file(lang, archive, ui_lang=shown)
-    finally:
-        archive.unlink(missing_ok=True)
-    record = _download_record(lang)
-    record.write_text(f"{sha256}  {Path(urlparse(url).path).name}\n", encoding="utf-8")
-    if progress is not None:
-        if not expected_sha256:
-            print(message("speech_model_checksum_recorded", shown, language=language, sha256=sha256, path=record),
-                  file=progress)
-        print(message("speech_model_installed", shown, language=language, path=installed), file=progress)
-    return installed
-
-
 # Checking ----------------------------------------------------------------------
 
 _MANIFEST_LINE = re.compile(r"^([0-9a-f]{64})  (.+)$")
 
 
-def verify(lang: str, ui_lang: str | None = None) -> Verification:
-    """Recompute the installed model's hashes and compare them with the install-time manifest."""
-    folder = require(lang, ui_lang)
-    manifest = folder / MANIFEST_NAME
-    recorded: dict[str, str] = {}
-    if manifest.is_file():
-        for line in manifest.read_text(encoding="utf-8").splitlines():
-            match = _MANIFEST_LINE.match(line)
-            if match:
-                recorded[match.group(2)] = match.group(1)
-    current = _hashes(folder)
-    return Verification(
-        lang=lang,
-        changed=sorted(name for name in recorded.keys() & current.keys() if recorded[name] != current[name]),
-        missing=sorted(recorded.keys() - current.keys()) or ([] if recorded else [MANIFEST_NAME]),
-        added=sorted(current.keys() - recorded.keys()) if recorded else [],
-    )
+def load_catalogue(path: Path = SPEECH_MODELS_FILE) -> dict[str, dict]:
+    """The official models' addresses, sizes and checksums."""
+    with path.open(encoding="utf-8") as stream:
+        return yaml.safe_load(stream)
+
+
+class SpeechModels:
+    """The speech models installed in one folder (the home's models/speech), one per language."""
+
+    def __init__(self, folder: Path, catalogue: dict[str, dict] | None = None):
+        self.folder = folder
+        self.catalogue = catalogue if catalogue is not None else load_catalogue()
+        """Where `install_from_url` downloads each language's model from."""
+
+    def model_dir(self, lang: str) -> Path:
+        """Where the `lang` model is, or will be once installed."""
+        _check_language(lang)
+        return self.folder / lang
+
+    def is_installed(self, lang: str) -> bool:
+        return _layout_problem(self.model_dir(lang)) is None
+
+    def require(self, lang: str, ui_lang: str | None = None) -> Path:
+        """The installed `lang` model folder; raises SpeechModelMissing with the command to run."""
+        folder = self.model_dir(lang)
+        if _layout_problem(folder) is not None:
+            shown = ui_lang or lang
+            raise SpeechModelMissing(message("speech_model_missing", shown, code=lang,
+                                             language=_language_name(lang, shown)))
+        return folder
+
+    def list(self) -> list[dict]:
+        """One entry per language: {"lang", "installed", "path", "size_bytes"}."""
+        entries = []
+        for lang in LANGUAGES:
+            folder = self.model_dir(lang)
+            installed = self.is_installed(lang)
+            entries.append({"lang": lang, "installed": installed, "path": str(folder),
+                            "size_bytes": _size_bytes(folder) if installed else 0})
+        return entries
+
+    def _download_record(self, lang: str) -> Path:
+        """Next to the model: the SHA-256 of the archive it was installed from."""
+        return self.folder / f"{lang}.sha256"
+
+    def install_from_file(self, lang: str, source: Path, ui_lang: str | None = None) -> Path:
+        """Install the `lang` model from a .zip, an Android .aar, or a folder; returns its folder.
+
+        Raises SpeechModelInvalid, leaving any model already installed as it was.
+        """
+        target = self.model_dir(lang)
+        shown = ui_lang or lang
+        source = Path(source)
+
+        def invalid(problem: object) -> SpeechModelInvalid:
+            return SpeechModelInvalid(message("speech_model_invalid", shown, source=source, problem=problem, code=lang,
+                                              language=_language_name(lang, shown)))
+
+        if not source.exists():
+            raise invalid("no such file or folder")
+        private_folder(target.parent)
+        staging = Path(tempfile.mkdtemp(prefix=f".{lang}-installing-", dir=target.parent))
+        try:
+            staged = staging / "model"
+            if source.is_dir():
+                root = _find_model_root(source)
+                if root is None:
+                    raise invalid("no folder in it holds am/final.mdl, conf/model.conf and graph/")
+                shutil.copytree(root, staged)
+            else:
+                unpacked = staging / "unpacked"
+                try:
+                    _unzip(source, unpacked)
+                except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as error:
+                    raise invalid(f"not a readable .zip or .aar archive: {error}") from error
+                root = _find_model_root(unpacked)
+                if root is None:
+                    raise invalid("no folder in it holds am/final.mdl, conf/model.conf and graph/")
+                root.rename(staged)
+            configure_endpointing(staged)
+            problem = _load_problem(staged)
+            if problem is not None:
+                raise invalid(f"Vosk cannot load it: {problem}")
+            _write_manifest(staged)
+            _swap_in(staged, target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._download_record(lang).unlink(missing_ok=True)
+        return target
+
+    def install_from_url(self, lang: str, progress: TextIO | None = sys.stderr, ui_lang: str | None = None) -> Path:
+        """Download the official small `lang` model, check it, and install it; returns its folder.
+
+        A progress bar and the outcome go to `progress` (None: silent). When the table has
+        no checksum, the computed one is kept in models/speech/<lang>.sha256 and printed.
+        """
+        target = self.model_dir(lang)
+        shown = ui_lang or lang
+        language = _language_name(lang, shown)
+        entry = self.catalogue[lang]
+        url, expected_bytes, expected_sha256 = entry["url"], entry.get("size_bytes"), entry.get("sha256")
+        bar = _ProgressBar(progress, lang, shown, expected_bytes) if progress is not None else None
+        private_folder(target.parent)
+        handle, name = tempfile.mkstemp(prefix=f".{lang}-download-", suffix=".zip", dir=target.parent)
+        archive = Path(name)
+        try:
+            try:
+                with os.fdopen(handle, "wb") as out:
+                    sha256, size_bytes = _download(url, out, bar)
+            except (OSError, HTTPException, ValueError) as error:  # URLError and timeouts are OSErrors
+                raise SpeechModelDownloadFailed(message("speech_model_download_failed", shown, code=lang,
+                                                        language=language, problem=error)) from error
+            if expected_bytes and size_bytes != expected_bytes:
+                problem = f"received {size_bytes} bytes, expected {expected_bytes}"
+                raise SpeechModelDownloadFailed(message("speech_model_download_failed", shown, code=lang,
+                                                        language=language, problem=problem))
+            if expected_sha256 and sha256 != expected_sha256.lower():
+                raise SpeechModelDownloadFailed(message("speech_model_checksum_mismatch", shown, code=lang,
+                                                        language=language, actual=sha256, expected=expected_sha256))
+            installed = self.install_from_file(lang, archive, ui_lang=shown)
+        finally:
+            archive.unlink(missing_ok=True)
+        record = self._download_record(lang)
+        record.write_text(f"{sha256}  {Path(urlparse(url).path).name}\n", encoding="utf-8")
+        if progress is not None:
+            if not expected_sha256:
+                print(message("speech_model_checksum_recorded", shown, language=language, sha256=sha256, path=record),
+                      file=progress)
+            print(message("speech_model_installed", shown, language=language, path=installed), file=progress)
+        return installed
+
+    def verify(self, lang: str, ui_lang: str | None = None) -> Verification:
+        """Recompute the installed model's hashes and compare them with the install-time manifest."""
+        folder = self.require(lang, ui_lang)
+        manifest = folder / MANIFEST_NAME
+        recorded: dict[str, str] = {}
+        if manifest.is_file():
+            for line in manifest.read_text(encoding="utf-8").splitlines():
+                match = _MANIFEST_LINE.match(line)
+                if match:
+                    recorded[match.group(2)] = match.group(1)
+        current = _hashes(folder)
+        return Verification(
+            lang=lang,
+            path=folder,
+            changed=sorted(name for name in recorded.keys() & current.keys() if recorded[name] != current[name]),
+            missing=sorted(recorded.keys() - current.keys()) or ([] if recorded else [MANIFEST_NAME]),
+            added=sorted(current.keys() - recorded.keys()) if recorded else [],
+        )

@@ -13,7 +13,7 @@ from typing import Callable
 from assistant.app import Parts, notice_printer
 from assistant.session.clock import Clock
 from assistant.messages import UserFacingError, message
-from assistant.voice import models
+from assistant.voice.models import SpeechModels
 from assistant.voice.live_inbox import LiveInbox, PushToTalk
 from assistant.voice.microphone import Microphone
 from assistant.voice.recognition import Recogniser
@@ -26,12 +26,11 @@ class SpeakerMissing(UserFacingError):
 
 def recogniser_for(parts: Parts) -> Recogniser:
     """The installed speech model of the conversation's language, or a clear error."""
-    return Recogniser(models.require(parts.lang, parts.lang), lang=parts.lang)
+    return Recogniser(SpeechModels(parts.home.speech_models).require(parts.lang, parts.lang), lang=parts.lang)
 
 
 def voice_for(parts: Parts, output: AudioOutput) -> EspeakVoice:
-    voices = {"en": parts.settings.voice.voice_en, "fr": parts.settings.voice.voice_fr}
-    return EspeakVoice(output, voices, notice=notice_printer(parts.lang))
+    return EspeakVoice(output, parts.settings.voice.name, notice=notice_printer(parts.lang))
 
 
 def open_speaker(lang: str) -> SpeakerOutput:
@@ -67,6 +66,6 @@ def live_inbox(parts: Parts, clock: Clock) -> LiveInbox:
     recogniser = recogniser_for(parts)
     microphone = Microphone(parts.lang)
     listening = parts.settings.listening
-    wake = listening.wake_phrase_fr if parts.lang == "fr" else listening.wake_phrase_en
+    wake = listening.wake_phrase[parts.lang]
     push_to_talk = PushToTalk(_terminal_key_reader()) if listening.push_to_talk else None
     return LiveInbox(microphone, recogniser, clock, parts.lang, wake, push_to_talk)

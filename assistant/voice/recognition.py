@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
 from assistant.voice.models import SpeechModelMissing
 from assistant.voice.wav import read_wav, resample
@@ -72,7 +73,7 @@ class Recogniser:
         except Exception as error:  # Vosk raises a bare Exception when Kaldi fails
             problem = "the folder does not exist" if not Path(model_path).is_dir() else error
             raise SpeechModelMissing(message("speech_model_damaged", lang, path=model_path, problem=problem,
-                                             code=lang, language=message(f"language_name_{lang}", lang))) from error
+                                             code=lang, language=LANGUAGE_DATA[lang].names[lang])) from error
 
     def stream(self, grammar: list[str] | None = None) -> Any:
         """A fresh vosk.KaldiRecognizer, with word timings and confidences, limited to `grammar` if given."""

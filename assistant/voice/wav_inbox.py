@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from assistant.session.clock import Clock
-from assistant.session.inbox import EndOfInput, Utterance
+from assistant.session.inbox import FREE, EndOfInput, Expectation, Utterance
 from assistant.voice.models import END_OF_TURN_SILENCE_S
 from assistant.voice.recognition import Recogniser, grammar_for
 
@@ -30,7 +30,7 @@ class WavInbox:
         self._clock = clock
         self._lang = lang
 
-    def listen(self, timeout_s: float, expect: str = "free", needs_wake: bool = False) -> Utterance | None:
+    def listen(self, timeout_s: float, expect: Expectation = FREE, needs_wake: bool = False) -> Utterance | None:
         """The next file's words, said now; None after `timeout_s` if it holds no words.
 
         Each file was recorded as a turn for the assistant, so, like a typed line, it
@@ -40,7 +40,7 @@ class WavInbox:
             raise EndOfInput
         samples = self._recogniser.read(self._paths.pop(0))
         started = self._clock.now()
-        text, confidence = self._recogniser.decode(samples, grammar_for(expect, self._lang))
+        text, confidence = self._recogniser.decode(samples, grammar_for(expect.kind, self._lang))
         if not text:
             self._clock.sleep_until(started + timeout_s)
             return None
