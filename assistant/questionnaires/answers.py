@@ -39,11 +39,12 @@ class AnswerMatch:
 
 
 class PhraseClash(ValueError):
-    """One phrase would mean two different options; `phrase` is the data string (it knows its line)."""
+    """Two phrases, the same once folded, would mean two different options."""
 
-    def __init__(self, phrase: str, first: str, second: str):
-        super().__init__(f"'{phrase}' would mean both '{first}' and '{second}'")
-        self.phrase = phrase
+    def __init__(self, earlier: str, later: str, first: str, second: str):
+        super().__init__(f"'{fold(later)}' would mean both '{first}' and '{second}'")
+        self.phrases = (earlier, later)
+        """The data strings (they know their file and line)."""
 
 
 def _tokens(phrase: str) -> Tokens:
@@ -98,7 +99,7 @@ def phrase_table(instrument: Instrument, lang: str, words: AnswerWords, scale: S
             return
         earlier = sources.get(tokens)
         if earlier and earlier[1] != key:
-            raise PhraseClash(phrase, earlier[1], key)
+            raise PhraseClash(earlier[0], phrase, earlier[1], key)
         sources[tokens] = (phrase, key)
         table[tokens] = key
 

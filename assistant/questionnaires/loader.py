@@ -26,7 +26,7 @@ from assistant.questionnaires.catalogue import AnswerWords, Catalogue, Grammatic
 from assistant.questionnaires.instruments import (
     Comparison, Instrument, Item, MeaningfulChange, Measure, Option, Published, Scoring, Status, Threshold,
 )
-from assistant.questionnaires.lines import QuestionnaireDataError, fail, line_of, read_yaml
+from assistant.questionnaires.lines import QuestionnaireDataError, fail, line_of, read_yaml, where
 from assistant.questionnaires.spoken import INTRODUCTION_VARIANTS, inclusive_forms_in
 from assistant.text import fold
 
@@ -221,7 +221,7 @@ class _InstrumentChecker(_Checker):
         if node["id"] != self.path.stem:
             raise self.fail(node, f"id '{node['id']}' must match the file name '{self.path.stem}'")
         if node["scale"] not in self.shared.scales:
-            raise self.fail(node, f"scale '{node['scale']}' has no phrases in {COMMON}/answers.yml")
+            raise self.fail(node["scale"], f"scale '{node['scale']}' has no phrases in {COMMON}/answers.yml")
         options = self.options(node)
         items = self.items(node)
         scoring = self.scoring(node, options, len(items))
@@ -425,10 +425,10 @@ class _InstrumentChecker(_Checker):
             texts += [(entry["text"], entry["text"][lang]) for entry in node["options"]]
             if instrument.item_lead:
                 texts.append((node["item_lead"], instrument.item_lead[lang]))
-            for where, text in texts:
+            for place, text in texts:
                 for form in inclusive_forms_in(text):
                     if form not in known:
-                        raise self.fail(where, f"'{form}' ({lang}) has no spoken forms in {COMMON}/voice.yml inclusive_forms")
+                        raise self.fail(place, f"'{form}' ({lang}) has no spoken forms in {COMMON}/voice.yml inclusive_forms")
             words = self.shared.words[lang]
             needed = [len(instrument.items), instrument.minutes] + [option.number for option in instrument.options if option.number is not None]
             missing = [number for number in needed if number not in words.numbers]
@@ -437,8 +437,11 @@ class _InstrumentChecker(_Checker):
             try:
                 phrase_table(instrument, lang, words, self.shared.scales[instrument.scale])
             except PhraseClash as clash:
-                raise self.fail(clash.phrase if line_of(clash.phrase) else node["options"],
-                                f"in {lang}, {clash} (scale '{instrument.scale}')") from None
+                # Point at the shared phrase when there is one: the option words are published text.
+                culprit, other = sorted(clash.phrases, key=lambda phrase: (getattr(phrase, "path", None) == self.path,
+                                                                          not line_of(phrase)))
+                raise self.fail(culprit, f"in {lang}, {clash} (scale '{instrument.scale}'; "
+                                         f"the other is at {where(self.path, other)})") from None
 
 
 def _same(check: _Checker, where: Any, what: str, said: str, published: str) -> None:
