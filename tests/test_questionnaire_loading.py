@@ -11,6 +11,8 @@ from assistant import LANGUAGES
 from assistant.paths import QUESTIONNAIRES_DIR
 from assistant.questionnaires import QuestionnaireDataError, load_catalogue
 from assistant.questionnaires.instruments import Status
+from assistant.questionnaires.shared import VOICE_PLACEHOLDERS
+from assistant.questionnaires.spoken import INTRODUCTION_VARIANTS
 
 INSTRUMENTS = {"who5": 5, "phq2": 2, "gad2": 2, "gds15": 15, "mini_gds": 4, "ucla3": 3}
 """Each shipped instrument and its number of items."""
@@ -41,6 +43,10 @@ def test_each_language_says_where_its_wording_comes_from():
     # What could not be checked against a stored copy of the published text (see the files' notes).
     assert unconfirmed == [("ucla3", "fr", "ucla3_1"), ("ucla3", "fr", "ucla3_2"), ("ucla3", "fr", "ucla3_3"),
                            ("who5", "fr", "who5_4")]
+
+
+def test_the_voice_file_is_checked_for_every_introduction_the_code_says():
+    assert set(VOICE_PLACEHOLDERS["introduction"]) == INTRODUCTION_VARIANTS
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from assistant.questionnaires import Confidence, Run, load_catalogue, score_run
+from assistant.questionnaires.scoring import Change, change_between
 
 
 @pytest.fixture(scope="module")
@@ -124,3 +125,26 @@ def test_a_stopped_run_keeps_its_answers_and_stays_incomplete(catalogue):
     assert not score.complete and score.total is None and score.items_answered == 2
     assert [(item.item_id, item.score, item.skipped) for item in score.items] == [
         ("who5_1", 4, False), ("who5_2", None, True), ("who5_3", 0, False), ("who5_4", None, False), ("who5_5", None, False)]
+
+
+@pytest.mark.parametrize("before, after, change", [
+    ((3, 3, 3, 3, 3), (3, 3, 3, 3, 3), Change.ABOUT_THE_SAME),
+    ((3, 3, 3, 3, 3), (3, 3, 3, 3, 4), Change.A_LITTLE_BETTER),   # +4 points
+    ((3, 3, 3, 3, 3), (3, 3, 3, 4, 5), Change.BETTER),            # +12 points
+    ((3, 3, 3, 3, 3), (3, 3, 3, 2, 2), Change.A_LITTLE_WORSE),    # -8 points
+    ((3, 3, 3, 3, 3), (2, 2, 3, 3, 2), Change.WORSE),             # -12 points
+])
+def test_two_who5_runs_compare_in_plain_words_from_the_meaningful_change(catalogue, before, after, change):
+    who5 = catalogue.instruments["who5"]
+    runs = [score_run(who5, _answers(catalogue, "who5", [WHO5[score] for score in scores])) for scores in (before, after)]
+    assert change_between(who5, *runs) is change
+
+
+def test_only_complete_runs_of_an_instrument_with_a_meaningful_change_compare(catalogue):
+    who5, phq2 = catalogue.instruments["who5"], catalogue.instruments["phq2"]
+    complete = score_run(who5, _answers(catalogue, "who5", [WHO5[3]] * 5))
+    with pytest.raises(ValueError):
+        change_between(who5, complete, score_run(who5, _answers(catalogue, "who5", [WHO5[3]] * 4)))
+    phq = score_run(phq2, _answers(catalogue, "phq2", [PHQ[1], PHQ[1]]))
+    with pytest.raises(ValueError):
+        change_between(phq2, phq, phq)

@@ -17,14 +17,14 @@ offered (`schedule`). The conversation drives it; nothing here talks or stores.
 from assistant.questionnaires.answers import AnswerMatch, AnswerMatcher, Confidence
 from assistant.questionnaires.catalogue import Catalogue, GrammaticalForm
 from assistant.questionnaires.instruments import Instrument, Item, Option, Threshold
-from assistant.questionnaires.lines import QuestionnaireDataError
+from assistant.questionnaires.datafile import QuestionnaireDataError
 from assistant.questionnaires.loader import load_catalogue
 from assistant.questionnaires.run import Answer, Run
-from assistant.questionnaires.scoring import ItemScore, RunScore, score_run
+from assistant.questionnaires.scoring import Change, ItemScore, RunScore, change_between, score_run
 from assistant.questionnaires.spoken import SpokenQuestionnaire
 
 __all__ = [
-    "Answer", "AnswerMatch", "AnswerMatcher", "Catalogue", "Confidence", "GrammaticalForm", "Instrument", "Item",
+    "Answer", "AnswerMatch", "AnswerMatcher", "Catalogue", "Change", "Confidence", "GrammaticalForm", "Instrument", "Item",
     "ItemScore", "Option", "QuestionnaireDataError", "Run", "RunScore", "SpokenQuestionnaire", "Threshold",
-    "load_catalogue", "score_run",
+    "change_between", "load_catalogue", "score_run",
 ]

@@ -93,6 +93,8 @@ class MeaningfulChange:
 
     measure: Measure
     points: int
+    higher_is_better: bool
+    """WHO-5: a higher score is better well-being."""
     source: str
 
 

@@ -15,19 +15,19 @@ phrase could mean two different answers.
 
 from __future__ import annotations
 
-import string
 from pathlib import Path
 from typing import Any, Callable
 
 from assistant import LANGUAGES
 from assistant.paths import QUESTIONNAIRES_DIR
 from assistant.questionnaires.answers import PhraseClash, phrase_table
-from assistant.questionnaires.catalogue import AnswerWords, Catalogue, GrammaticalForm, ScaleWords, VoiceText
+from assistant.questionnaires.catalogue import Catalogue
 from assistant.questionnaires.instruments import (
     Comparison, Instrument, Item, MeaningfulChange, Measure, Option, Published, Scoring, Status, Threshold,
 )
-from assistant.questionnaires.lines import QuestionnaireDataError, fail, line_of, read_yaml, where
-from assistant.questionnaires.spoken import INTRODUCTION_VARIANTS, inclusive_forms_in
+from assistant.questionnaires.datafile import Checker, QuestionnaireDataError, line_of, read_yaml, where
+from assistant.questionnaires.shared import Forbidden, load_answer_words, load_voice
+from assistant.questionnaires.spoken import inclusive_forms_in
 from assistant.text import fold
 
 COMMON = "common"
@@ -37,181 +37,9 @@ REQUIRED_KEYS = INSTRUMENT_KEYS - {"item_lead", "recall"}
 PUBLISHED_KEYS = {"status", "source", "url", "wording_checked", "checked_against", "note", "unchecked",
                   "instructions", "item_lead", "administration", "options", "items"}
 
-VOICE_PLACEHOLDERS: dict[str, dict[str, set[str]]] = {
-    "introduction": {"clinic_recall": {"count", "clinic", "recall"}, "clinic": {"count", "clinic"},
-                     "recall": {"count", "recall"}, "plain": {"count"}},
-    "duration": {"one": set(), "other": {"minutes"}},
-    "options": {"numbered": set(), "option": {"number", "words"}, "unnumbered": {"options"}, "or": set()},
-    "closing": {"thanks": set(), "thanks_incomplete": set(), "report_for_clinic": {"clinic"},
-                "kept_on_device": {"clinic"}, "suggest_doctor": set()},
-}
-"""Each sentence of common/voice.yml and the placeholders the code fills in."""
-VOICE_SENTENCES = {"item": {"number", "count"}, "confirm_close": {"words"}}
-assert set(VOICE_PLACEHOLDERS["introduction"]) == INTRODUCTION_VARIANTS
 
-
-class _Checker:
-    """Reads one file's data, failing with the file and line of the first mistake."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def fail(self, node: Any, problem: str) -> QuestionnaireDataError:
-        return fail(self.path, node, problem)
-
-    def mapping(self, node: Any, what: str, keys: set[str] | None = None, required: set[str] = frozenset(),
-                parent: Any = None) -> dict:
-        if not isinstance(node, dict):
-            raise self.fail(node if line_of(node) else parent, f"{what} must be a mapping")
-        if keys is not None and set(node) - keys:
-            raise self.fail(node, f"{what} has unknown keys: {', '.join(sorted(map(str, set(node) - keys)))}")
-        missing = required - set(node)
-        if missing:
-            raise self.fail(node, f"{what} is missing {', '.join(sorted(missing))}")
-        return node
-
-    def listing(self, node: Any, what: str, parent: Any, allow_empty: bool = False) -> list:
-        if not isinstance(node, list) or (not node and not allow_empty):
-            raise self.fail(node if line_of(node) else parent, f"{what} must be a{'' if allow_empty else ' non-empty'} list")
-        return node
-
-    def text(self, node: Any, what: str, parent: Any) -> str:
-        if not isinstance(node, str) or not node.strip():
-            raise self.fail(node if line_of(node) else parent, f"{what} must be a text")
-        return node
-
-    def strings(self, node: Any, what: str, parent: Any) -> tuple[str, ...]:
-        return tuple(self.text(value, f"each of {what}", node) for value in self.listing(node, what, parent, allow_empty=True))
-
-    def texts(self, node: Any, what: str, parent: Any) -> dict[str, str]:
-        """A text in every language, and in no other."""
-        if not isinstance(node, dict):
-            raise self.fail(parent, f"{what} needs a text for each language ({', '.join(LANGUAGES)})")
-        for lang in LANGUAGES:
-            if not isinstance(node.get(lang), str) or not node[lang].strip():
-                raise self.fail(node, f"{what} has no {lang} text")
-        extra = set(node) - set(LANGUAGES)
-        if extra:
-            raise self.fail(node, f"{what} has unknown languages: {', '.join(sorted(map(str, extra)))}")
-        return {lang: node[lang] for lang in LANGUAGES}
-
-    def integer(self, node: dict, key: str, what: str, minimum: int | None = None) -> int:
-        value = node[key]
-        if isinstance(value, bool) or not isinstance(value, int) or (minimum is not None and value < minimum):
-            bound = f" of at least {minimum}" if minimum is not None else ""
-            raise self.fail(node, f"{what} must be a whole number{bound}, not {value!r}")
-        return value
-
-
-# Shared data (questionnaires/common) ----------------------------------------------
-
-
-def _answer_words(path: Path) -> tuple[dict[str, AnswerWords], dict[str, ScaleWords]]:
-    check = _Checker(path)
-    node = check.mapping(read_yaml(path), "the file", {"languages", "equivalents", "paraphrases"},
-                         {"languages", "paraphrases"})
-    languages = check.mapping(node["languages"], "'languages'", parent=node)
-    words = {}
-    for lang in LANGUAGES:
-        if lang not in languages:
-            raise check.fail(languages, f"'languages' has no {lang} block")
-        block = check.mapping(languages[lang], f"'{lang}'",
-                              {"numbers", "number_prefixes", "fillers", "negators", "non_answers"},
-                              {"numbers", "number_prefixes", "fillers", "negators", "non_answers"}, languages)
-        numbers = check.mapping(block["numbers"], f"{lang} 'numbers'", parent=block)
-        for number, spellings in numbers.items():
-            if isinstance(number, bool) or not isinstance(number, int) or number < 0:
-                raise check.fail(numbers, f"{lang} 'numbers' keys must be whole numbers, not {number!r}")
-            if not check.strings(spellings, f"{lang} number {number}", numbers):
-                raise check.fail(numbers, f"{lang} number {number} needs at least one spelling")
-        expected = set(range(len(numbers)))
-        if set(numbers) != expected:
-            raise check.fail(numbers, f"{lang} 'numbers' must run from 0 without gaps")
-        words[lang] = AnswerWords(
-            numbers={number: tuple(spellings) for number, spellings in numbers.items()},
-            **{key: check.strings(block[key], f"{lang} '{key}'", block)
-               for key in ("number_prefixes", "fillers", "negators", "non_answers")},
-        )
-    tables = {kind: _scale_phrases(check, node.get(kind, {}), kind, node) for kind in ("equivalents", "paraphrases")}
-    scales = {scale: ScaleWords(equivalents=tables["equivalents"].get(scale, {}), paraphrases=tables["paraphrases"].get(scale, {}))
-              for scale in set(tables["equivalents"]) | set(tables["paraphrases"])}
-    return words, scales
-
-
-def _scale_phrases(check: _Checker, node: Any, kind: str, parent: Any) -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
-    scales = check.mapping(node, f"'{kind}'", parent=parent)
-    table: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {}
-    for scale, options in scales.items():
-        options = check.mapping(options, f"{kind} of scale '{scale}'", parent=scales)
-        table[scale] = {}
-        for key, by_language in options.items():
-            by_language = check.mapping(by_language, f"{kind} of '{key}'", set(LANGUAGES), parent=options)
-            table[scale][key] = {lang: check.strings(phrases, f"{kind} of '{key}' in {lang}", by_language)
-                                 for lang, phrases in by_language.items()}
-    return table
-
-
-def _voice(path: Path) -> VoiceText:
-    check = _Checker(path)
-    sections = set(VOICE_PLACEHOLDERS) | set(VOICE_SENTENCES) | {"inclusive_forms"}
-    node = check.mapping(read_yaml(path), "the file", sections, sections)
-
-    def sentence(texts_node: Any, what: str, placeholders: set[str], parent: Any) -> dict[str, str]:
-        texts = check.texts(texts_node, what, parent)
-        for lang, text in texts.items():
-            found = {name for _, name, _, _ in string.Formatter().parse(text) if name}
-            if found != placeholders:
-                wanted = ", ".join("{" + name + "}" for name in sorted(placeholders)) or "no placeholder"
-                raise check.fail(texts_node, f"{what} in {lang} must use {wanted}, not {', '.join(sorted(found)) or 'none'}")
-        return texts
-
-    grouped = {}
-    for section, variants in VOICE_PLACEHOLDERS.items():
-        block = check.mapping(node[section], f"'{section}'", set(variants), set(variants), node)
-        grouped[section] = {name: sentence(block[name], f"'{section}.{name}'", placeholders, block)
-                            for name, placeholders in variants.items()}
-    single = {name: sentence(node[name], f"'{name}'", placeholders, node) for name, placeholders in VOICE_SENTENCES.items()}
-    forms_node = check.mapping(node["inclusive_forms"], "'inclusive_forms'", set(LANGUAGES), parent=node)
-    forms: dict[str, dict[str, dict[GrammaticalForm, str]]] = {}
-    for lang, written_forms in forms_node.items():
-        written_forms = check.mapping(written_forms, f"inclusive forms in {lang}", parent=forms_node)
-        forms[lang] = {}
-        for written, spoken in written_forms.items():
-            if inclusive_forms_in(written) != [written]:
-                raise check.fail(written_forms, f"'{written}' is not an inclusive form like 'senti(e)' or 'frais/fraîche'")
-            wanted = {form.value for form in GrammaticalForm}
-            spoken = check.mapping(spoken, f"'{written}'", wanted, wanted, written_forms)
-            forms[lang][written] = {GrammaticalForm(form): check.text(spoken[form], f"'{written}' {form}", spoken)
-                                    for form in wanted}
-    return VoiceText(introduction=grouped["introduction"], duration=grouped["duration"], options=grouped["options"],
-                     closing=grouped["closing"], item=single["item"], confirm_close=single["confirm_close"],
-                     inclusive_forms=forms)
-
-
-class _Forbidden:
-    """Items never asked by voice (common/forbidden.yml)."""
-
-    def __init__(self, path: Path):
-        check = _Checker(path)
-        node = check.mapping(read_yaml(path), "the file", {"source_items", "words"}, {"source_items", "words"})
-        self.source_items = {fold(item) for item in check.strings(node["source_items"], "'source_items'", node)}
-        words = check.mapping(node["words"], "'words'", set(LANGUAGES), set(LANGUAGES), node)
-        self.words = {lang: [tuple(fold(word).split()) for word in check.strings(words[lang], f"words in {lang}", words)]
-                      for lang in LANGUAGES}
-
-    def word_in(self, text: str, lang: str) -> str | None:
-        tokens = fold(text).split()
-        for word in self.words[lang]:
-            if any(tuple(tokens[index:index + len(word)]) == word for index in range(len(tokens))):
-                return " ".join(word)
-        return None
-
-
-# One instrument --------------------------------------------------------------------
-
-
-class _InstrumentChecker(_Checker):
-    def __init__(self, path: Path, shared: Catalogue, forbidden: _Forbidden):
+class _InstrumentChecker(Checker):
+    def __init__(self, path: Path, shared: Catalogue, forbidden: Forbidden):
         super().__init__(path)
         self.shared = shared
         self.forbidden = forbidden
@@ -309,9 +137,12 @@ class _InstrumentChecker(_Checker):
             if "percentage_multiplier" in scoring else None
         change = None
         if "meaningful_change" in scoring:
-            entry = self.mapping(scoring["meaningful_change"], "'meaningful_change'", {"measure", "points", "source"},
-                                 {"measure", "points", "source"}, scoring)
+            keys = {"measure", "points", "better", "source"}
+            entry = self.mapping(scoring["meaningful_change"], "'meaningful_change'", keys, keys, scoring)
+            if entry["better"] not in ("higher", "lower"):
+                raise self.fail(entry, f"'better' must be higher or lower, not {entry['better']!r}")
             change = MeaningfulChange(measure=self.measure(entry, multiplier), points=self.integer(entry, "points", "'points'", 1),
+                                      higher_is_better=entry["better"] == "higher",
                                       source=self.text(entry["source"], "'source'", entry))
         return Scoring(minimum=bounds[0], maximum=bounds[1], percentage_multiplier=multiplier, meaningful_change=change)
 
@@ -444,7 +275,7 @@ class _InstrumentChecker(_Checker):
                                          f"the other is at {where(self.path, other)})") from None
 
 
-def _same(check: _Checker, where: Any, what: str, said: str, published: str) -> None:
+def _same(check: Checker, where: Any, what: str, said: str, published: str) -> None:
     if said != published:
         raise check.fail(where, f"{what} differs from its published text: said \"{said}\", published \"{published}\"")
 
@@ -455,9 +286,9 @@ def _same(check: _Checker, where: Any, what: str, said: str, published: str) -> 
 def load_shared(folder: Path = QUESTIONNAIRES_DIR) -> tuple[Catalogue, Callable[[Path], Instrument]]:
     """The shared data (raises QuestionnaireDataError naming the file and line), and a loader of one instrument."""
     common = folder / COMMON
-    words, scales = _answer_words(common / "answers.yml")
-    shared = Catalogue(instruments={}, words=words, scales=scales, voice=_voice(common / "voice.yml"))
-    forbidden = _Forbidden(common / "forbidden.yml")
+    words, scales = load_answer_words(common / "answers.yml")
+    shared = Catalogue(instruments={}, words=words, scales=scales, voice=load_voice(common / "voice.yml"))
+    forbidden = Forbidden(common / "forbidden.yml")
 
     def load_instrument(path: Path) -> Instrument:
         return _InstrumentChecker(path, shared, forbidden).instrument(read_yaml(path))

@@ -8,6 +8,7 @@ and thresholds are None / empty, whatever was answered. The item scores are kept
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Mapping
 
 from assistant.questionnaires.instruments import Instrument, Measure, Threshold
@@ -63,3 +64,36 @@ def score_run(instrument: Instrument, answers: Mapping[str, str | None]) -> RunS
     passed = tuple(threshold for threshold in instrument.thresholds if threshold.passed(measured[threshold.measure]))
     return RunScore(instrument.id, instrument.version, tuple(items), total=total, percentage=percentage,
                     thresholds_passed=passed)
+
+
+class Change(str, Enum):
+    """How a later complete run compares with an earlier one, in plain words ("a little better")."""
+
+    BETTER = "better"
+    A_LITTLE_BETTER = "a_little_better"
+    ABOUT_THE_SAME = "about_the_same"
+    A_LITTLE_WORSE = "a_little_worse"
+    WORSE = "worse"
+
+
+def change_between(instrument: Instrument, earlier: RunScore, later: RunScore) -> Change:
+    """For "How have I been?": the change from `earlier` to `later`, never a number or a threshold.
+
+    "Better" or "worse" only from the change studies consider to matter
+    (WHO-5: 10 percentage points); a smaller change is "a little". Only
+    complete runs of an instrument with a published meaningful change compare.
+    """
+    rule = instrument.scoring.meaningful_change
+    if rule is None:
+        raise ValueError(f"{instrument.id} has no published meaningful change to compare runs with")
+    if not (earlier.complete and later.complete):
+        raise ValueError("only complete runs can be compared")
+    measured = {Measure.RAW: lambda run: run.total, Measure.PERCENTAGE: lambda run: run.percentage}[rule.measure]
+    gain = measured(later) - measured(earlier)
+    if not rule.higher_is_better:
+        gain = -gain
+    if gain == 0:
+        return Change.ABOUT_THE_SAME
+    if abs(gain) >= rule.points:
+        return Change.BETTER if gain > 0 else Change.WORSE
+    return Change.A_LITTLE_BETTER if gain > 0 else Change.A_LITTLE_WORSE
