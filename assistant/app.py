@@ -7,20 +7,21 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from assistant import LANGUAGES
-from assistant.session.clock import Clock
 from assistant.conversation.router import Conversation
+from assistant.conversation.scores import load_scales
+from assistant.conversation.understanding import Understanding
 from assistant.dialogue.engine import DialogueModel
 from assistant.dialogue.training import ensure_trained, model_path
-from assistant.session.events import EventSink
 from assistant.exercises.scripts import load_scripts
-from assistant.session.inbox import Inbox
-from assistant.journal.store import Journal, iso, utc_now
+from assistant.journal.store import Journal
 from assistant.messages import UserFacingError, message
 from assistant.paths import Home
+from assistant.session.clock import Clock, device_zone
+from assistant.session.events import EventSink
+from assistant.session.inbox import Inbox
 from assistant.session.session import Session
-from assistant.settings import Settings, SettingsStore
 from assistant.session.speech import Voice
-from assistant.conversation.understanding import Understanding
+from assistant.settings import Settings, SettingsStore
 
 
 def warn(text: str) -> None:
@@ -62,6 +63,11 @@ class Parts:
     settings: Settings
     lang: str
 
+    @property
+    def zone(self):
+        """The time zone the clock tells local time in: the setting, else the device's."""
+        return device_zone(self.settings.time_zone)
+
 
 def load_parts(home: Home, requested_lang: str | None) -> Parts:
     """Settings and language; on the very first start, `--lang` becomes the home's language.
@@ -81,10 +87,10 @@ def load_parts(home: Home, requested_lang: str | None) -> Parts:
 
 def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: Inbox, events: EventSink,
                        voice: Voice) -> Conversation:
-    dialogue = model.conversation(parts.home.tracker_db, f"conversation-{iso(utc_now())}")
+    dialogue = model.conversation(parts.home.tracker_db, f"conversation-{clock.local_time().isoformat()}")
     scripts, errors = load_scripts()
     for error in errors:
         warn(message("exercise_file_broken", parts.lang, problem=error))
     session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
     return Conversation(session, dialogue, Understanding(parts.lang, model),
-                        Journal(parts.home.journal_db), scripts, warn)
+                        Journal(parts.home.journal_db, now=clock.local_time), scripts, load_scales()[parts.lang], warn)

@@ -8,6 +8,7 @@ import os
 import sys
 import tempfile
 import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ def _chat(args: argparse.Namespace, home: Home) -> int:
     if args.audio_in:
         return _chat_audio(parts, args)
     virtual = args.clock == "virtual"
-    clock = VirtualClock() if virtual else RealClock()
+    clock = VirtualClock(args.now, parts.zone) if virtual else RealClock(parts.zone)
     inbox = LineInbox(clock, sys.stdin, notice_printer(parts.lang), realtime=not virtual)
     events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
     from assistant.session.speech import TextVoice
@@ -43,7 +44,7 @@ def _chat_audio(parts: Parts, args: argparse.Namespace) -> int:
     from assistant.voice.wav_inbox import WavInbox
 
     recogniser = recogniser_for(parts)
-    clock = VirtualClock()
+    clock = VirtualClock(args.now, parts.zone)
     out_path = Path(args.audio_out) if args.audio_out else Path(tempfile.mkdtemp()) / "speech.wav"
     with WavFileOutput(out_path, clock) as output:
         inbox = WavInbox([Path(path) for path in args.audio_in], recogniser, clock, parts.lang)
@@ -57,7 +58,7 @@ def _run(args: argparse.Namespace, home: Home) -> int:
     from assistant.voice.pipeline import live_inbox, open_speaker, voice_for
 
     parts = load_parts(home, args.lang)
-    clock = RealClock()
+    clock = RealClock(parts.zone)
     inbox = live_inbox(parts, clock)
     voice = voice_for(parts, open_speaker(parts.lang))
     events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
@@ -155,6 +156,13 @@ def _settings(args: argparse.Namespace, home: Home) -> int:
     return 0
 
 
+def _local_time(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date and time like 2026-03-28T17:55:00: {text}") from error
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="assistant", description="An offline, voice-first wellbeing companion.")
     top.add_argument("--lang", help="conversation language: en or fr (default: from the settings)")
@@ -163,6 +171,8 @@ def parser() -> argparse.ArgumentParser:
     chat = commands.add_parser("chat", help="the conversation, typed in a terminal")
     chat.add_argument("--jsonl", action="store_true", help="machine mode: JSON lines in and out")
     chat.add_argument("--clock", choices=("real", "virtual"), default="real")
+    chat.add_argument("--now", type=_local_time, metavar="YYYY-MM-DDTHH:MM:SS",
+                      help="with --clock virtual: the local time the clock starts at (default: now)")
     chat.add_argument("--audio-in", nargs="+", metavar="WAV", help="user turns as WAV files, one per turn")
     chat.add_argument("--audio-out", metavar="WAV", help="with --audio-in: write the assistant's speech here")
     chat.set_defaults(handler=_chat)

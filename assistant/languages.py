@@ -7,7 +7,8 @@ separator, its plural, its default region. Adding a language adds data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from datetime import date
+from typing import Mapping, Sequence
 
 import yaml
 
@@ -31,6 +32,11 @@ class Language:
     zero_is_singular: bool
     nouns: Mapping[str, tuple[str, str]]
     """Counted words: (singular, plural)."""
+    weekdays: tuple[str, ...]
+    months: tuple[str, ...]
+    date_format: str
+    list_or: str
+    list_and: str
 
     def number(self, value: float, decimals: int = 1) -> str:
         """`value` as this language writes it: 4.5 -> "4,5" in French; whole numbers without decimals."""
@@ -43,6 +49,19 @@ class Language:
         one = amount == 1 or (amount == 0 and self.zero_is_singular)
         return f"{amount} {singular if one else plural}"
 
+    def day(self, moment: date, today: date) -> str:
+        """A recent day by its weekday ("Monday", "lundi"), an older one by its date ("3 March", "le 3 mars")."""
+        if 0 <= (today - moment).days < 7:
+            return self.weekdays[moment.weekday()]
+        return self.date_format.format(day=moment.day, month=self.months[moment.month - 1])
+
+    def choices(self, items: Sequence[str], conjunction: str = "or") -> str:
+        """"A, B, or C" / "A, B ou C"; a single item as it is."""
+        if len(items) < 2:
+            return "".join(items)
+        pattern = self.list_or if conjunction == "or" else self.list_and
+        return pattern.format(items=", ".join(items[:-1]), last=items[-1])
+
 
 def load_languages() -> dict[str, Language]:
     """Every language of languages.yml, checked against the package's LANGUAGES."""
@@ -52,7 +71,9 @@ def load_languages() -> dict[str, Language]:
     return {code: Language(code=code, names=entry["name"], region=entry["region"], voice=entry["voice"],
                            wake_phrase=entry["wake_phrase"], decimal=entry["decimal"],
                            zero_is_singular=bool(entry["zero_is_singular"]),
-                           nouns={noun: tuple(forms) for noun, forms in entry["nouns"].items()})
+                           nouns={noun: tuple(forms) for noun, forms in entry["nouns"].items()},
+                           weekdays=tuple(entry["weekdays"]), months=tuple(entry["months"]),
+                           date_format=entry["date"], list_or=entry["list_or"], list_and=entry["list_and"])
             for code, entry in raw.items()}
 
 

@@ -85,6 +85,8 @@ class Settings:
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     listening: ListeningSettings = field(default_factory=ListeningSettings)
     contact: Contact = field(default_factory=Contact)
+    time_zone: str | None = None
+    """IANA time zone ("Europe/Paris") when the device's own is wrong; None: the device's."""
 
     @property
     def region_in_use(self) -> str:
@@ -149,6 +151,18 @@ def _phone(value: Any) -> tuple[Any, Problem | None]:
     return None, ("setting_problem_phone", {})
 
 
+def _zone(value: Any) -> tuple[Any, Problem | None]:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if isinstance(value, str) and value.strip():
+        try:
+            ZoneInfo(value.strip())
+            return value.strip(), None
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return None, ("setting_problem_zone", {})
+
+
 def _flag(value: Any) -> tuple[Any, Problem | None]:
     if isinstance(value, bool):
         return value, None
@@ -169,6 +183,7 @@ CHECKS: dict[str, Check] = {
     "listening.push_to_talk": _flag,
     "contact.name": _text,
     "contact.phone": _phone,
+    "time_zone": _zone,
 }
 """Every setting by dotted name, with what makes its value acceptable."""
 

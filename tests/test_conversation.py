@@ -12,6 +12,9 @@ from assistant.paths import Home
 from event_helpers import of_kind, said
 
 
+MOOD_QUESTION = "How is your mood today, from one to five? One is very low, five is very good. Or say skip."
+
+
 def exercise_states(events: list[dict]) -> list[str]:
     return [event["state"] for event in of_kind(events, "exercise")]
 
@@ -63,19 +66,19 @@ def test_pause_and_go_on_keep_the_rhythm(converse):
 
 
 def test_check_in_with_words_is_stored_and_confirmed(converse, home):
-    events = converse(["I want to do my check-in", "pretty good", "three"])
-    assert [event["expect"] for event in of_kind(events, "listen")][1:3] == ["number", "number"]
+    events = converse(["I want to do my check-in", "pretty good", "three", "two"])
+    assert [event["expect"] for event in of_kind(events, "listen")][1:4] == ["number", "number", "number"]
     assert "4. Thank you." in said(events)
     checkin = of_kind(events, "checkin")[0]
-    assert (checkin["mood"], checkin["energy"], checkin["saved"]) == (4, 3, True)
+    assert (checkin["mood"], checkin["energy"], checkin["sleep"], checkin["saved"]) == (4, 3, 2, True)
     rows = Journal(home / "journal.db").checkins()
-    assert [(row["mood"], row["energy"], row["lang"]) for row in rows] == [(4, 3, "en")]
+    assert [(row["mood"], row["energy"], row["sleep"], row["lang"]) for row in rows] == [(4, 3, 2, "en")]
     assert datetime.fromisoformat(rows[0]["at"]).tzinfo == timezone.utc
 
 
 def test_mood_talk_without_a_score_asks_for_one(converse):
-    events = converse(["i feel rather peculiar today", "two", "skip"])
-    assert "How is your mood today, from one to five? One is very low, five is very good." in said(events)
+    events = converse(["i feel rather peculiar today", "two", "skip", "skip"])
+    assert MOOD_QUESTION in said(events)
     assert of_kind(events, "checkin")[0]["mood"] == 2
 
 
@@ -85,26 +88,26 @@ def test_a_mood_is_kept_even_if_the_user_leaves_before_the_energy_question(conve
 
 
 def test_check_in_energy_can_be_skipped(converse):
-    events = converse(["check-in", "not great", "skip"])
+    events = converse(["check-in", "not great", "skip", "skip"])
     assert of_kind(events, "checkin")[0] == {**of_kind(events, "checkin")[0], "mood": 2, "saved": True}
     assert "energy" not in of_kind(events, "checkin")[0]
 
 
 def test_low_mood_gets_the_offer_of_breathing(converse):
-    events = converse(["check-in please", "one", "two", "yes please"])
+    events = converse(["check-in please", "one", "two", "skip", "yes please"])
     assert "Would you like a short breathing exercise? You can say yes or no." in said(events)
     assert exercise_states(events)[0] == "started"
 
 
 def test_an_unclear_answer_to_the_mood_question_is_asked_again(converse):
-    events = converse(["check-in", "hmm what was the question about the garden", "four", "skip"])
-    assert any(text.startswith("Sorry, I did not catch a number") for text in said(events))
+    events = converse(["check-in", "hmm what was the question about the garden", "four", "skip", "skip"])
+    assert any(text.startswith("Sorry, I didn't catch a number") for text in said(events))
     assert of_kind(events, "checkin")[0]["mood"] == 4
 
 
 def test_summary_is_honest_without_data(converse):
     events = converse(["how have I been lately"])
-    assert "no check-ins from the last seven days" in said(events)[-1]
+    assert said(events)[-1].startswith("In the last seven days, I have no check-ins yet")
 
 
 def test_summary_compares_the_last_week_with_the_one_before(converse, home):
@@ -113,7 +116,7 @@ def test_summary_compares_the_last_week_with_the_one_before(converse, home):
     for days_ago, mood in [(1, 4), (3, 5), (5, 4), (9, 2), (11, 3), (13, 2)]:
         journal.db["checkins"].insert({"at": iso(now - timedelta(days=days_ago)), "lang": "en", "mood": mood})
     text = " ".join(said(converse(["how have I been this week"])))
-    assert "you did 3 check-ins" in text and "4.5 out of five" in text
+    assert "you did 3 check-ins" in text and "your mood was good: 4.5 out of five" in text
     assert "better than the week before, when it was 2.5" in text
 
 
@@ -126,9 +129,9 @@ def test_low_week_offers_breathing(converse, home):
 
 
 def test_slower_mid_question_repeats_it_slower_and_keeps_the_question(converse, home):
-    events = converse(["check-in", "could you speak slower please", "five", "skip"])
+    events = converse(["check-in", "could you speak slower please", "five", "skip", "skip"])
     texts = said(events)
-    assert texts.count("How is your mood today, from one to five? One is very low, five is very good.") == 2
+    assert texts.count(MOOD_QUESTION) == 2
     assert of_kind(events, "checkin")[0]["mood"] == 5
     stored = json.loads((home / "settings.json").read_text())
     assert stored["voice"]["rate_wpm"] < 130
@@ -136,7 +139,7 @@ def test_slower_mid_question_repeats_it_slower_and_keeps_the_question(converse, 
 
 def test_repeat_says_the_last_prompt_again(converse):
     texts = said(converse(["hello", "sorry what did you say"]))
-    assert texts[-1] == texts[-2] == "Hello. You can say: breathing, check-in, or how have I been."
+    assert texts[-1] == texts[-2] == "Hello. You can say: breathing, check-in, or how I've been."
 
 
 def test_help_names_what_the_assistant_does(converse):
@@ -144,9 +147,9 @@ def test_help_names_what_the_assistant_does(converse):
 
 
 def test_silence_reprompts_twice_then_waits(converse):
-    events = converse(["check-in", {"silence": 40}, "three", "skip"])
+    events = converse(["check-in", {"silence": 40}, "three", "skip", "skip"])
     texts = said(events)
-    assert texts.count("Please say a number from one to five. For example: three.") == 2
+    assert texts.count("Please say a number from one to five. For example: three. Or say skip.") == 2
     assert "I will wait. Say hello when you are ready." in texts
     for index, event in enumerate(events):
         if event["event"] == "say" and event["text"].startswith(("Please say a number", "I will wait")):
@@ -155,10 +158,9 @@ def test_silence_reprompts_twice_then_waits(converse):
     assert of_kind(events, "checkin")[0]["mood"] == 3
 
 
-def test_out_of_scope_gets_a_kind_fallback_naming_three_things(converse):
+def test_out_of_scope_gets_a_short_answer_naming_three_things(converse):
     text = said(converse(["what's the capital of peru"]))[-1]
-    assert text.startswith("I'm sorry, I did not understand.")
-    assert "breathing, check-in, or how have I been" in text
+    assert len(text.split()) <= 25 and text.count(",") >= 2
 
 
 def test_goodbye_ends_the_conversation(converse):
@@ -169,7 +171,8 @@ def test_goodbye_ends_the_conversation(converse):
 
 
 def test_french_conversation(converse, home):
-    events = converse(["bonjour", "je voudrais faire le point sur mon humeur", "plutôt bien", "passer"], lang="fr")
+    events = converse(["bonjour", "je voudrais faire le point sur mon humeur", "plutôt bien", "passer", "passer"],
+                      lang="fr")
     texts = said(events)
     assert texts[0].startswith("Bonjour. Je suis un assistant automatique, pas une personne")
     assert all(event["lang"] == "fr" for event in of_kind(events, "say"))
@@ -184,7 +187,7 @@ def test_french_breathing_stops_on_arrete(converse):
 
 
 def test_bad_lines_are_skipped_and_nothing_is_lost(converse, home, capsys):
-    events = converse(["", "{not json", json.dumps({"text": 5}), "x" * 5000, "check-in", "4", "skip"])
+    events = converse(["", "{not json", json.dumps({"text": 5}), "x" * 5000, "check-in", "4", "skip", "skip"])
     assert of_kind(events, "checkin")[0]["mood"] == 4
     errors = capsys.readouterr().err
     assert "not valid JSON" in errors and "first 1000 characters" in errors
@@ -208,17 +211,16 @@ def test_universal_commands_mid_exercise_change_the_voice_and_the_exercise_goes_
 
 
 def test_universal_commands_mid_check_in_keep_the_question(converse, home):
-    events = converse(["check-in", "a bit quieter please", "faster", "help", "two", "four"])
+    events = converse(["check-in", "a bit quieter please", "faster", "help", "two", "four", "skip"])
     texts = said(events)
-    question = "How is your mood today, from one to five? One is very low, five is very good."
-    assert texts.count(question) == 4
+    assert texts.count(MOOD_QUESTION) == 4
     assert "I will speak more quietly." in texts and "I will speak a little faster." in texts
     assert of_kind(events, "checkin")[0] == {**of_kind(events, "checkin")[0], "mood": 2, "energy": 4}
 
 
 def test_stop_and_pause_with_nothing_running_say_so(converse):
     texts = said(converse(["stop", "pause"]))
-    assert texts[-2:] == ["Nothing is running right now. You can say: breathing, check-in, or how have I been."] * 2
+    assert texts[-2:] == ["Nothing is running right now. You can say: breathing, check-in, or how I've been."] * 2
 
 
 def test_speech_settings_are_used_by_the_voice(converse, home):
@@ -282,7 +284,7 @@ def test_a_low_confidence_answer_is_checked_before_it_is_stored(home, models, an
 
     clock, out = VirtualClock(), io.StringIO()
     turns = [("check in", 0.9), ("three", 0.4), (answer, 0.95)] + ([("five", 0.95)] if answer == "no" else []) \
-        + [("skip", 0.9)]
+        + [("skip", 0.9), ("skip", 0.9)]
     build_conversation(load_parts(Home(home), "en"), models["en"], clock, _UnsureSpeech(clock, turns), JsonlEvents(clock, out),
                        TextVoice()).run()
     events = [json.loads(line) for line in out.getvalue().splitlines()]

@@ -46,18 +46,27 @@ def test_a_newer_schema_is_refused_without_touching_the_data(tmp_path):
     assert len(Journal(tmp_path / "journal.db").checkins()) == 1
 
 
-def test_mood_weeks_split_the_last_fourteen_days(tmp_path):
+def test_moods_between_two_times_and_their_summary_in_french(tmp_path):
     now = datetime(2026, 3, 15, 12, tzinfo=timezone.utc)
     times = iter([now - timedelta(days=days) for days in (1, 6, 8, 13, 20)])
     journal = Journal(tmp_path / "journal.db", now=lambda: next(times))
     for mood in (5, 4, 2, 1, 3):
         journal.add_checkin(mood, None, "en")
-    journal._now = lambda: now
-    weeks = journal.mood_weeks()
-    assert (weeks.this_week, weeks.week_before) == ([4, 5], [1, 2])
-    summary = summarise(weeks, "fr", lambda score: f"mot {score}")
-    assert summary.responses[0] == ("utter_summary_this_week", {"count": "2", "average": "4,5", "average_words": "mot 5"})
-    assert summary.responses[1][0] == "utter_summary_better" and not summary.low
+    week, fortnight = now - timedelta(days=7), now - timedelta(days=14)
+    this_week, week_before = journal.moods_between(week, now), journal.moods_between(fortnight, week)
+    assert (this_week, week_before) == ([4, 5], [1, 2])
+    summary = summarise(this_week, week_before, "fr", "Ces sept derniers jours", "la semaine d'avant",
+                        lambda score: f"mot {score}")
+    assert summary.responses[0] == ("utter_summary_period", {"period": "Ces sept derniers jours", "checkins": "2 bilans",
+                                                             "average": "4,5", "average_word": "mot 5"})
+    assert summary.responses[1] == ("utter_summary_better", {"before": "la semaine d'avant", "previous": "1,5"})
+    assert not summary.low
+
+
+def test_a_count_of_one_is_singular_in_both_languages_and_zero_too_in_french():
+    summary = summarise([3], [], "fr", "Depuis lundi", "la même durée juste avant", str)
+    assert summary.responses[0][1]["checkins"] == "1 bilan"
+    assert summarise([3], [], "en", "Since Monday", "before", str).responses[0][1]["checkins"] == "1 check-in"
 
 
 def test_a_full_disk_is_reported_and_stored_data_is_intact(tmp_path):

@@ -2,25 +2,36 @@
 
 Rasa names the next step; this module runs it on the session (speech, timed
 exercises) and the journal, and reports back the slots the dialogue's rules
-look at (exercise_outcome, low_mood, in_safety_response).
+look at (exercise_outcome, low_mood, offer...) and the question it leaves
+open, if any. Nothing is said to be saved before it is.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import time
 from typing import Any, Callable
 
+import yaml
+
+from assistant.conversation.periods import PeriodReader
+from assistant.conversation.scores import Scale
+from assistant.conversation.state import Owner, Prompt, Question
 from assistant.dialogue.engine import Dialogue, Parse
 from assistant.exercises.runner import ExerciseRunner
 from assistant.exercises.scripts import ExerciseScript
-from assistant.session.inbox import FREE, Expectation, Utterance
-from assistant.journal.store import Journal, JournalError, utc_now
-from assistant.messages import message
+from assistant.journal.store import Journal, JournalError
 from assistant.journal.summaries import summarise
+from assistant.languages import LANGUAGE_DATA
+from assistant.messages import message
+from assistant.paths import PROJECT_ROOT
 from assistant.safety.response import SafetyResponder
+from assistant.session.clock import Clock
+from assistant.session.inbox import Utterance
 from assistant.session.session import Session
 
+FEELINGS_FILE = PROJECT_ROOT / "conversation" / "feelings.yml"
 LOW_MOOD_SCORE = 2
 """A check-in mood at or below this gets the offer of a breathing exercise."""
 EXERCISE_FOR_ACTION = {
@@ -28,6 +39,10 @@ EXERCISE_FOR_ACTION = {
     "action_start_meditation": "breath_awareness",
     "action_start_grounding": "grounding_54321",
 }
+CHECKIN_QUESTIONS = {"action_record_energy": "energy", "action_record_sleep": "sleep"}
+"""The check-in's optional questions, by the action that records their answer."""
+VARIANT_TURNS_KEY = "response_variant_turns"
+"""Journal meta: how many times each response with several wordings was said, so the next says another."""
 
 
 @dataclass
@@ -36,6 +51,8 @@ class ActionResult:
     handoff: Utterance | None = None
     """Something the user said during the action that the conversation must answer next."""
     ends_conversation: bool = False
+    prompt: Prompt | None = None
+    """The question (or menu) the action leaves open, if any."""
 
 
 def _whole_number(value: str | None) -> int | None:
@@ -45,113 +62,190 @@ def _whole_number(value: str | None) -> int | None:
         return None
 
 
-def score(parse: Parse) -> int | None:
-    """The 1-to-5 score in the user's answer, if there is one."""
-    number = _whole_number(parse.entity("mood_score"))
-    return number if number is not None and 1 <= number <= 5 else None
-
-
 class Actions:
     """Runs the dialogue's actions for one conversation."""
 
     def __init__(self, session: Session, dialogue: Dialogue, journal: Journal, runner: ExerciseRunner,
-                 scripts: dict[str, ExerciseScript], responder: SafetyResponder, warn: Callable[[str], None]):
+                 scripts: dict[str, ExerciseScript], responder: SafetyResponder, scale: Scale, clock: Clock,
+                 warn: Callable[[str], None]):
         self._session = session
         self._dialogue = dialogue
         self._journal = journal
         self._runner = runner
         self._scripts = scripts
         self._responder = responder
+        self._scale = scale
+        self._clock = clock
+        self._periods = PeriodReader(session.lang)
+        self._feelings = yaml.safe_load(FEELINGS_FILE.read_text(encoding="utf-8"))
         self._warn = warn
-        self.expect = FREE
-        """What kind of answer the last thing said asks for."""
+        self._variant_turns: dict[str, int] = self._read_variant_turns()
 
-    def say_response(self, name: str, **values: str) -> None:
+    # Saying ------------------------------------------------------------------
+
+    def values(self) -> dict[str, str]:
+        """What response placeholders are filled with, besides an action's own values."""
+        settings = self._session.settings
+        language = LANGUAGE_DATA[self._session.lang]
+        return {"contact_name": settings.contact.name, "contact_phone": settings.contact.phone,
+                "clinician": settings.contact.name, "health_line": "",
+                "choices": "", "language": language.names[self._session.lang]}
+
+    def text(self, name: str, **values: Any) -> str:
+        """The words of response `name` (its next wording, if it has several), filled in."""
+        variants = self._dialogue.variants(name)
+        turn = self._variant_turns.get(name, 0) if len(variants) > 1 else 0
+        if len(variants) > 1:
+            self._variant_turns[name] = turn + 1
+            self._record(lambda: self._journal.set_meta(VARIANT_TURNS_KEY, json.dumps(self._variant_turns)))
+        response = variants[turn % len(variants)]
+        offers = response.expect.offered
+        filled = {**self.values(), "choices": LANGUAGE_DATA[self._session.lang].choices(offers), **values}
+        return response.text.format(**filled)
+
+    def say_response(self, name: str, slow: bool = False, **values: Any) -> Prompt:
+        """Say response `name`; returns the question it asks (its metadata names the kind) or the menu it offers."""
+        text = self.text(name, **values)
+        self._session.say(text, slow=slow)
         response = self._dialogue.response(name)
-        self._session.say(response.text.format(**values) if values else response.text)
-        self.expect = response.expect
+        if not response.asks:
+            return Prompt(None, response.expect.offered)
+        return Prompt(Question(response.expect.kind, Owner.DIALOGUE, (text,), name, response.expect.offered))
 
-    def run(self, name: str, parse: Parse, crisis_kind: str | None) -> ActionResult:
+    def _read_variant_turns(self) -> dict[str, int]:
+        try:
+            stored = json.loads(self._journal.get_meta(VARIANT_TURNS_KEY) or "{}")
+        except (ValueError, JournalError):
+            return {}
+        return {name: int(turn) for name, turn in stored.items()} if isinstance(stored, dict) else {}
+
+    # Running what the dialogue picked ---------------------------------------------
+
+    def run(self, name: str, parse: Parse) -> ActionResult:
         if name.startswith("utter_"):
-            self.say_response(name)
-            return ActionResult()
-        self.expect = FREE
+            return ActionResult(prompt=self.say_response(name))
         if name in EXERCISE_FOR_ACTION:
             return self._exercise(EXERCISE_FOR_ACTION[name], parse)
+        if name in CHECKIN_QUESTIONS:
+            return self._record_answer(CHECKIN_QUESTIONS[name], parse)
         handler = getattr(self, f"_{name.removeprefix('action_')}")
-        return handler(parse, crisis_kind)
+        return handler(parse)
 
     # Exercises --------------------------------------------------------------
 
     def _exercise(self, exercise_id: str, parse: Parse) -> ActionResult:
         script = self._scripts.get(exercise_id)
         if script is None:
-            self.say_response("utter_exercise_unavailable")
-            return ActionResult({"exercise_outcome": "interrupted"})
+            return ActionResult({"exercise_outcome": "interrupted"},
+                                prompt=self.say_response("utter_exercise_unavailable"))
         minutes = script.minutes_for(_whole_number(parse.entity("minutes")))
-        started = utc_now()
+        started = self._clock.local_time()
         result = self._runner.run(script, minutes)
         self._record(lambda: self._journal.add_exercise(script.id, script.kind, started, result.outcome))
         return ActionResult({"exercise_outcome": result.outcome}, handoff=result.handoff)
 
     # Check-in -----------------------------------------------------------------
 
-    def _record_mood(self, parse: Parse, _: str | None) -> ActionResult:
-        mood = score(parse)
-        self.say_response("utter_mood_noted", score=str(mood))
-        checkin_id = self._record(lambda: self._journal.add_checkin(mood, None, self._session.lang))
-        return ActionResult({"mood": mood, "checkin_id": checkin_id})
+    def _score(self, parse: Parse) -> int | None:
+        score = self._scale.read(parse)
+        return score.value if score is not None else None
 
-    def _record_energy(self, parse: Parse, _: str | None) -> ActionResult:
-        energy, checkin_id = score(parse), self._slot("checkin_id")
-        if energy is not None and checkin_id is not None:
-            self._record(lambda: self._journal.set_energy(checkin_id, energy))
-        return ActionResult({"energy": energy})
-
-    def _save_checkin(self, parse: Parse, _: str | None) -> ActionResult:
-        """Close the check-in: it is already stored, answer by answer."""
-        mood, energy, checkin_id = self._slot("mood"), self._slot("energy"), self._slot("checkin_id")
+    def _record_mood(self, parse: Parse) -> ActionResult:
+        """Store the mood at once (the user may leave before the next question), then say it back."""
+        mood = self._score(parse)
         if mood is None:
-            self.say_response("utter_checkin_skipped")
-            return ActionResult({"low_mood": False})
-        answers = {"mood": mood, **({"energy": energy} if energy is not None else {})}
-        self._session.emit("checkin", **answers, saved=checkin_id is not None)
-        self.say_response("utter_checkin_saved")
-        return ActionResult({"low_mood": mood <= LOW_MOOD_SCORE, "mood": None, "energy": None, "checkin_id": None})
+            return ActionResult(prompt=self.say_response("utter_ask_mood"))
+        written = self._record(lambda: self._journal.add_checkin(mood, None, self._session.lang))
+        checkin_id = written if written is not False else None
+        noted = "utter_mood_noted" if checkin_id is not None else "utter_mood_not_saved"
+        self.say_response(noted, score=mood, word=self._scale.words[mood])
+        return ActionResult({"mood": mood, "checkin_id": checkin_id, "checkin_unsaved": checkin_id is None})
+
+    def _record_answer(self, question: str, parse: Parse) -> ActionResult:
+        score, checkin_id = self._score(parse), self._slot("checkin_id")
+        saved = False
+        if score is not None and checkin_id is not None:
+            saved = self._record(lambda: self._journal.set_answer(checkin_id, question, score)) is not False
+        unsaved = bool(self._dialogue.slot("checkin_unsaved")) or (score is not None and not saved)
+        return ActionResult({question: score, "checkin_unsaved": unsaved})
+
+    def _save_checkin(self, parse: Parse) -> ActionResult:
+        """Close the check-in: it is already stored, answer by answer; say so only if it is."""
+        mood, checkin_id = self._slot("mood"), self._slot("checkin_id")
+        cleared = {"low_mood": False, "mood": None, "energy": None, "sleep": None, "checkin_id": None,
+                   "checkin_unsaved": False}
+        if mood is None:
+            return ActionResult(cleared, prompt=self.say_response("utter_checkin_skipped"))
+        answers = {"mood": mood, **{name: self._slot(name) for name in ("energy", "sleep")
+                                    if self._slot(name) is not None}}
+        saved = checkin_id is not None and not self._dialogue.slot("checkin_unsaved")
+        self._session.emit("checkin", **answers, saved=saved)
+        prompt = self.say_response("utter_checkin_saved" if saved else "utter_checkin_not_saved")
+        return ActionResult({**cleared, "low_mood": mood <= LOW_MOOD_SCORE}, prompt=prompt)
 
     def _slot(self, name: str) -> int | None:
         value = self._dialogue.slot(name)
         return int(value) if value is not None else None
 
-    def _mood_summary(self, parse: Parse, _: str | None) -> ActionResult:
-        summary = summarise(self._journal.mood_weeks(), self._session.lang,
-                            lambda value: self._dialogue.response(f"utter_mood_word_{value}").text)
+    def _mood_summary(self, parse: Parse) -> ActionResult:
+        period = self._periods.read(parse.text, self._clock.local_time())
+        summary = summarise(self._journal.moods_between(period.start, period.end),
+                            self._journal.moods_between(period.previous_start, period.start),
+                            self._session.lang, period.this, period.before,
+                            lambda score: self.text(f"utter_mood_word_{score}"))
+        prompt = None
         for name, values in summary.responses:
-            self.say_response(name, **values)
-        return ActionResult({"low_mood": summary.low})
+            prompt = self.say_response(name, **values)
+        return ActionResult({"low_mood": summary.low}, prompt=prompt)
 
-    # Safety and the end ---------------------------------------------------------
+    # Feelings -------------------------------------------------------------------
 
-    def _safety_response(self, parse: Parse, crisis_kind: str | None) -> ActionResult:
-        self._responder.respond(crisis_kind or "classifier")
-        self.expect = Expectation("yes_no")
-        return ActionResult({"in_safety_response": True})
+    def _hear_feeling(self, parse: Parse) -> ActionResult:
+        """A short reflection that names the feeling, then (through the rules) one offer that fits."""
+        feeling = parse.intent.removeprefix("feeling_")
+        self.say_response(f"utter_reflect_{feeling}")
+        return ActionResult({"offer": self._offer_for(parse.intent)})
 
-    def _talk_to_someone(self, parse: Parse, _: str | None) -> ActionResult:
+    def reflect(self, intent: str) -> None:
+        """Only the reflection, when a feeling comes in the middle of a question."""
+        self.say_response(f"utter_reflect_{intent.removeprefix('feeling_')}")
+
+    def _offer_for(self, intent: str) -> str:
+        rules = self._feelings["feelings"].get(intent, {"offer": "none"})
+        offer = rules.get("night", rules["offer"]) if self._is_night() else rules["offer"]
+        if offer == "contact" and not self._session.settings.contact.phone:
+            return "contact_none"
+        return offer
+
+    def _is_night(self) -> bool:
+        now = self._clock.local_time().time()
+        start, end = (time.fromisoformat(self._feelings[key]) for key in ("night_from", "night_until"))
+        return now >= start or now < end
+
+    # People and the end -----------------------------------------------------------
+
+    def _give_contact(self, parse: Parse) -> ActionResult:
+        """It cannot call anyone: the contact's number, said slowly, twice."""
+        has_contact = bool(self._session.settings.contact.phone)
+        return ActionResult(prompt=self.say_response("utter_about_call" if has_contact
+                                                     else "utter_about_call_no_contact", slow=has_contact))
+
+    def _talk_to_someone(self, parse: Parse) -> ActionResult:
         self._responder.talk_to_someone()
         return ActionResult()
 
-    def _safety_goodbye(self, parse: Parse, _: str | None) -> ActionResult:
+    def _safety_goodbye(self, parse: Parse) -> ActionResult:
         self._responder.goodbye()
         return ActionResult(ends_conversation=True)
 
-    def _end_conversation(self, parse: Parse, _: str | None) -> ActionResult:
+    def _end_conversation(self, parse: Parse) -> ActionResult:
         return ActionResult(ends_conversation=True)
 
     def _record(self, write: Callable[[], Any]) -> Any:
-        """Write to the journal; on failure, tell the caregiver and carry on (None)."""
+        """Write to the journal; on failure, tell the caregiver and carry on (False)."""
         try:
-            return write()
+            result = write()
         except JournalError as error:
             self._warn(message("journal_unwritable", self._session.lang, problem=error))
-            return None
+            return False
+        return True if result is None else result

@@ -9,27 +9,31 @@ from __future__ import annotations
 
 from typing import Callable
 
+from assistant.conversation.state import Question
 from assistant.session.session import Session
 
-UNIVERSAL_INTENTS = frozenset({"repeat", "slower", "faster", "louder", "quieter", "help"})
 
+def run_command(intent: str, session: Session, text: Callable[[str], str], question: Question | None) -> None:
+    """Carry out a universal command, then ask `question` again, if one is waiting.
 
-def run_command(intent: str, session: Session, response: Callable[[str], str], again: bool = True) -> None:
-    """Carry out a universal command; `again` re-says the pending question afterwards."""
+    "repeat" says again what was said before the last listen (help included);
+    "help" is remembered, so a "repeat" after it says the help again.
+    """
     if intent == "repeat":
         if not session.last_prompt:
-            session.say(response("utter_nothing_to_repeat"), remember=False)
-        for text in session.last_prompt:
-            session.say(text, remember=False)
+            session.say(text("utter_nothing_to_repeat"), remember=False)
+        for said in session.last_prompt:
+            session.say(said, remember=False)
+        return
+    if intent == "help":
+        session.say(text("utter_help"))
+        for said in question.said if question else ():
+            session.say(said)
         return
     if intent in ("slower", "faster"):
         changed = session.change_rate(faster=intent == "faster")
-    elif intent in ("louder", "quieter"):
-        changed = session.change_volume(louder=intent == "louder")
     else:
-        changed = True
-    acknowledgement = f"utter_{intent}" if changed else "utter_at_limit"
-    session.say(response(acknowledgement), remember=False)
-    if again and session.last_expect.kind != "free":
-        for text in session.last_prompt:
-            session.say(text, remember=False)
+        changed = session.change_volume(louder=intent == "louder")
+    session.say(text(f"utter_{intent}" if changed else "utter_at_limit"), remember=False)
+    for said in question.said if question else ():
+        session.say(said, remember=False)

@@ -1,8 +1,10 @@
 """One conversation, from the first hello to the end of input.
 
-Each utterance goes: safety layer -> (safety follow-up | universal command |
-dialogue) -> executor actions -> speech. The dialogue model picks what comes
-next; this module only routes and recovers (silence, unclear answers).
+Each utterance goes: safety layer -> (safety response | the question waiting
+for an answer | universal command | dialogue) -> executor actions -> speech.
+The safety layer's response is called here directly, never predicted by the
+trained dialogue; the dialogue is told afterwards what happened. Whatever is
+being asked, the one way of asking (asking.py) reads the answer.
 """
 
 from __future__ import annotations
@@ -10,17 +12,20 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
-from assistant.conversation.actions import Actions, score
-from assistant.conversation.commands import UNIVERSAL_INTENTS, run_command
+from assistant.conversation.actions import Actions
+from assistant.conversation.asking import Asking, AnswerRules, Read, Reading
+from assistant.conversation.commands import run_command
+from assistant.conversation.scores import Scale
+from assistant.conversation.state import ConversationState, Owner, Prompt, Question
+from assistant.conversation.understanding import Understanding, Understood
 from assistant.dialogue.engine import MAX_ACTIONS_PER_TURN, Dialogue, Parse
 from assistant.exercises.runner import Control, ExerciseRunner
 from assistant.exercises.scripts import ExerciseScript
-from assistant.session.inbox import FREE, EndOfInput, Expectation, Utterance
-from assistant.journal.store import Journal, JournalError, iso, utc_now
+from assistant.journal.store import Journal, JournalError
 from assistant.messages import message
-from assistant.safety.response import SafetyResponder
+from assistant.safety.response import SafetyResponder, SafetyTexts
+from assistant.session.inbox import EndOfInput, Utterance
 from assistant.session.session import Session
-from assistant.conversation.understanding import Understanding, Understood
 
 REPROMPT_AFTER_S = 12.0
 """Silence before the assistant asks again, more clearly (seconds)."""
@@ -28,47 +33,44 @@ REPROMPTS = 2
 """How many times it asks again before saying it will wait."""
 WAITING_LISTEN_S = 3600.0
 """Once it has said it will wait, it listens this long at a time, silently (seconds)."""
-UNCLEAR = frozenset({"out_of_scope", "nlu_fallback"})
-CONFIRM_BELOW = 0.6
-"""A spoken answer recognised with less confidence than this (0 to 1) is checked: "Did you say three?"."""
+UNCLEAR_BEFORE_LEAVING = 2
+"""Unclear answers to one question before it is left: asked again, then its choices, then left."""
+EXERCISE_HANDOFF = frozenset({"talk_to_someone", "goodbye", "ask_to_call"})
+"""Said during an exercise, these end it and are answered by the conversation."""
 
 
 class Conversation:
     def __init__(self, session: Session, dialogue: Dialogue, understanding: Understanding, journal: Journal,
-                 scripts: dict[str, ExerciseScript], warn: Callable[[str], None]):
+                 scripts: dict[str, ExerciseScript], scale: Scale, warn: Callable[[str], None]):
         self.session = session
         self.dialogue = dialogue
         self.understanding = understanding
         self.journal = journal
-        self.responder = SafetyResponder(session, journal, warn)
-        runner = ExerciseRunner(session, self._judge, lambda: self._text("utter_exercise_paused"),
-                                lambda: self._text("utter_exercise_resumed"))
-        self.actions = Actions(session, dialogue, journal, runner, scripts, self.responder, warn)
+        self.asking = Asking(AnswerRules.load(), scale)
+        self.responder = SafetyResponder(session, journal, SafetyTexts.load(), warn)
+        runner = ExerciseRunner(session, self._judge, lambda: self.actions.text("utter_exercise_paused"),
+                                lambda: self.actions.text("utter_exercise_resumed"))
+        self.actions = Actions(session, dialogue, journal, runner, scripts, self.responder, scale, session.clock, warn)
+        self.state = ConversationState()
         self.ended = False
         self._judged: tuple[Utterance, Understood] | None = None
-        self._unconfirmed: Parse | None = None
-        """An answer heard with low confidence, waiting for the user's yes or no."""
         self._warn = warn
-
-    def _text(self, response: str) -> str:
-        return self.dialogue.response(response).text
 
     # The loop -------------------------------------------------------------------
 
     def run(self) -> None:
         try:
             self._open()
-            silences = 0
             while not self.ended:
                 # After a crisis the person's answer must always be heard: no wake phrase then.
-                waiting = silences > REPROMPTS and not self.responder.awaiting
-                utterance = self.session.listen(self.actions.expect, WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S,
-                                                needs_wake=waiting)
+                waiting = self.state.silences > REPROMPTS and not self.state.after_crisis
+                utterance = self.session.listen(self.state.expectation,
+                                                WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S, needs_wake=waiting)
                 if utterance is None:
-                    silences += 1
-                    self._after_silence(silences)
+                    self.state = replace(self.state, silences=self.state.silences + 1)
+                    self._after_silence()
                 else:
-                    silences = 0
+                    self.state = replace(self.state, silences=0)
                     self.handle(utterance)
         except EndOfInput:
             pass
@@ -78,24 +80,26 @@ class Conversation:
 
     def _open(self) -> None:
         introduced = self.journal.get_meta("introduced_at")
-        self.actions.say_response("utter_welcome_back" if introduced else "utter_introduction")
+        self._ask(self.actions.say_response("utter_welcome_back" if introduced else "utter_introduction"))
         if not introduced:
             try:
-                self.journal.set_meta("introduced_at", iso(utc_now()))
+                self.journal.set_meta("introduced_at", self.session.clock.local_time().isoformat())
             except JournalError as error:
                 self._warn(message("journal_unwritable", self.session.lang, problem=error))
 
-    def _after_silence(self, silences: int) -> None:
-        if silences > REPROMPTS + 1:
+    def _ask(self, prompt: Prompt | Question | None) -> None:
+        self.state = self.state.asking(prompt)
+
+    def _after_silence(self) -> None:
+        silences, question = self.state.silences, self.state.question
+        if question is not None and question.owner in (Owner.SAFETY, Owner.DISTRESS):
+            if silences <= REPROMPTS + 1:
+                self._ask(self.responder.silence(question))
             return
-        if self.responder.awaiting:
-            self.responder.still_here()
-        elif silences <= REPROMPTS:
-            self.actions.say_response(f"utter_reprompt_{self.actions.expect.kind}")
-        else:
-            expect = self.actions.expect
+        if silences <= REPROMPTS:
+            self.actions.say_response(f"utter_reprompt_{self.state.expectation.kind}")
+        elif silences == REPROMPTS + 1:
             self.actions.say_response("utter_will_wait")
-            self.actions.expect = expect
 
     # One turn -------------------------------------------------------------------
 
@@ -110,71 +114,178 @@ class Conversation:
 
     def handle(self, utterance: Utterance) -> None:
         understood = self.understand(utterance)
-        parse = understood.parse
-        if understood.crisis_kind:
-            self._dialogue_turn(parse, understood.crisis_kind)
-        elif self.responder.follow_up(parse.intent, utterance.text):
-            self.actions.expect = Expectation("yes_no") if self.responder.awaiting else FREE
-        elif parse.intent in UNIVERSAL_INTENTS:
-            run_command(parse.intent, self.session, self._text)
-        elif self._unconfirmed is not None:
-            self._confirmation(parse)
+        if understood.safety is not None and self._safety(understood):
+            return
+        parse, question = understood.parse, self.state.question
+        if question is None:
+            if parse.intent in self.asking.rules.commands:
+                run_command(parse.intent, self.session, self.actions.text, None)
+            else:
+                self._unprompted(parse, utterance)
+            return
+        read = self.asking.read(question, parse, utterance.confidence,
+                                self._safety_requests() if self.state.in_safety else None)
+        if question.owner in (Owner.SAFETY, Owner.DISTRESS):
+            self._safety_answer(question, read, parse, utterance)
+        elif question.owner is Owner.CONFIRM:
+            self._confirmation(question, read, parse, utterance)
         else:
-            fitted = self._fit_expectation(parse)
-            if fitted is not None and self._unsure(utterance, fitted):
-                self._unconfirmed = fitted
-                self.actions.say_response("utter_did_you_say", answer=utterance.text)
-            elif fitted is not None:
-                self._dialogue_turn(fitted, None)
+            self._answer(question, read, parse)
 
-    @staticmethod
-    def _unsure(utterance: Utterance, parse: Parse) -> bool:
-        """Whether a short spoken answer was recognised too unsurely to act on without asking."""
-        return (parse.intent == "report_mood" and utterance.confidence is not None
-                and utterance.confidence < CONFIRM_BELOW)
+    def _safety(self, understood: Understood) -> bool:
+        """The safety layer fired: its response, called directly. False if the turn goes on as usual."""
+        finding = understood.safety
+        if finding.level == "crisis":
+            self._ask(self.responder.crisis(finding.kind))
+            self.state = replace(self.state, after_crisis=True)
+            self._tell_dialogue(understood.parse, "action_safety_response", {"in_safety_response": True})
+            return True
+        if finding.level == "body":
+            self.responder.body(finding.kind, finding.urgent)
+            self._ask(None)
+            return True
+        if self.state.in_safety:
+            return False
+        self._ask(self.responder.distress(finding.kind))
+        return True
 
-    def _confirmation(self, parse: Parse) -> None:
-        """The user's yes or no to "Did you say ...?"."""
-        answer, self._unconfirmed = self._unconfirmed, None
-        if parse.intent == "affirm":
-            self._dialogue_turn(answer, None)
-        elif parse.intent == "deny":
-            self.actions.say_response("utter_ask_number_again")
+    def _safety_requests(self) -> frozenset[str]:
+        from assistant.safety.response import EXPLICIT_REQUESTS
+
+        return EXPLICIT_REQUESTS | {"goodbye"}
+
+    def _tell_dialogue(self, parse: Parse, action: str, slots: dict) -> None:
+        """Record in the dialogue what the executor did on its own (the safety response)."""
+        self.dialogue.user_said(replace(parse, intent="crisis"))
+        self.dialogue.action_done(action, slots)
+        self.dialogue.action_done("action_listen")
+        self.dialogue.save()
+
+    # Answers --------------------------------------------------------------------
+
+    def _answer(self, question: Question, read: Read, parse: Parse) -> None:
+        """The answer to a question the dialogue (or the executor) asked."""
+        kind = self.asking.rules.kind(question.kind)
+        if read.reading is Reading.COMMAND:
+            run_command(read.value, self.session, self.actions.text, question)
+        elif read.reading is Reading.ANSWER:
+            self._dialogue_turn(self._answer_parse(question, read, parse))
+        elif read.reading is Reading.UNSURE:
+            self._confirm(question, read, parse)
+        elif read.reading is Reading.FEELING:
+            self.actions.reflect(read.value)
+            self.state = replace(self.state, unclear=0)
+            self._say_again(question)
+        elif read.reading is Reading.WAY_OUT:
+            self._ask(None)
+            self._dialogue_turn(replace(parse, intent=parse.intent if parse.intent in ("skip", "stop")
+                                        and question.kind == "number" else kind.way_out_intent, entities=[]))
+        elif read.reading is Reading.REQUEST:
+            self._ask(None)
+            self._unprompted(parse, None)
         else:
-            self.actions.expect = Expectation("number")
-            fitted = self._fit_expectation(parse)
-            if fitted is not None:
-                self._dialogue_turn(fitted, None)
+            self._unclear(question, parse)
 
-    def _fit_expectation(self, parse: Parse) -> Parse | None:
-        """Read an answer in the light of the question; None if the question was asked again.
+    def _answer_parse(self, question: Question, read: Read, parse: Parse) -> Parse:
+        """The answer as the dialogue's rules expect it: report_mood with its score, affirm, deny..."""
+        if question.kind == "number":
+            value = str(read.value)
+            return Parse(parse.text, "report_mood", 1.0, [{"entity": "mood_score", "value": value}],
+                         (("mood_score", value, value),))
+        if question.kind == "yes_no":
+            return Parse(parse.text, {"yes": "affirm", "no": "deny"}.get(read.value, "unsure"), 1.0)
+        return Parse(parse.text, "share", 1.0)
 
-        Talk of one's mood with no score in it ("I feel rather peculiar") starts a
-        check-in, so the mood question gets asked instead of a score being invented.
-        """
-        expect = self.actions.expect.kind
-        if expect == "number":
-            if score(parse) is not None and parse.intent not in ("skip", "stop", "deny"):
-                return replace(parse, intent="report_mood")
-            if parse.intent in UNCLEAR | {"report_mood", "affirm", "mood_checkin"}:
-                self.actions.say_response("utter_ask_number_again")
-                return None
-        if expect == "yes_no" and parse.intent in UNCLEAR:
-            self.actions.say_response("utter_reprompt_yes_no")
-            return None
-        if parse.intent == "report_mood" and score(parse) is None:
-            return replace(parse, intent="mood_checkin")
-        return parse
+    def _unclear(self, question: Question, parse: Parse) -> None:
+        """Asked again, then the choices said shorter, then the question left: never the same sentence thrice."""
+        kind = self.asking.rules.kind(question.kind)
+        unclear = self.state.unclear + 1
+        if unclear > UNCLEAR_BEFORE_LEAVING:
+            self._ask(None)
+            self._dialogue_turn(replace(parse, intent=kind.way_out_intent, entities=[]))
+            return
+        response = kind.again if unclear == 1 else kind.choices
+        self._ask(replace(question, said=(self.actions.text(response),)))
+        self.session.say(self.state.question.said[0])
+        self.state = replace(self.state, unclear=unclear)
 
-    def _dialogue_turn(self, parse: Parse, crisis_kind: str | None) -> None:
+    def _say_again(self, question: Question) -> None:
+        for said in question.said:
+            self.session.say(said)
+
+    def _confirm(self, question: Question | None, read: Read, parse: Parse) -> None:
+        """Check an unsure answer before acting on it: "Did you say three?", "That sounds like a two"."""
+        if read.score is not None and read.score.sureness.value == "exact":
+            name, values = "utter_did_you_say", {"answer": parse.text}
+        else:
+            name, values = "utter_confirm_score", {"score": read.value,
+                                                   "word": self.asking.scale.words.get(read.value, "")}
+        asked = self.actions.say_response(name, **values).question
+        self._ask(Question("yes_no", Owner.CONFIRM, asked.said if asked else (), name, candidate=read.value,
+                           confirms=question))
+
+    def _confirmation(self, question: Question, read: Read, parse: Parse, utterance: Utterance) -> None:
+        """The yes or no to "Did you say ...?"; anything else is read as an answer to the first question."""
+        original = question.confirms
+        if read.reading is Reading.ANSWER and read.value == "yes":
+            self._ask(original)
+            target = original or Question("number", Owner.DIALOGUE, (), "unprompted")
+            self._dialogue_turn(self._answer_parse(target, Read(Reading.ANSWER, question.candidate), parse))
+        elif read.reading is Reading.ANSWER and read.value == "no":
+            if original is None:
+                self._ask(self.actions.say_response("utter_misunderstood"))
+            else:
+                self._ask(original)
+                self._say_again(original)
+        elif read.reading is Reading.COMMAND:
+            run_command(read.value, self.session, self.actions.text, question)
+        elif original is not None:
+            self._ask(original)
+            self._answer(original, self.asking.read(original, parse, utterance.confidence), parse)
+        else:
+            self._ask(None)
+            self._unprompted(parse, utterance)
+
+    def _safety_answer(self, question: Question, read: Read, parse: Parse, utterance: Utterance) -> None:
+        asked_again = self.state.unclear
+        outcome = self.responder.follow_up(question, read, utterance.text, asked_again)
+        if outcome == "command":
+            run_command(read.value, self.session, self.actions.text, question)
+        elif outcome == "dialogue":
+            self._ask(None)
+            self._unprompted(parse, None)
+        else:
+            self._ask(outcome)
+            if outcome is not None and outcome.name == question.name:
+                self.state = replace(self.state, unclear=asked_again + 1)
+
+    # Nothing asked ----------------------------------------------------------------
+
+    def _unprompted(self, parse: Parse, utterance: Utterance | None) -> None:
+        """A turn with no question waiting: the dialogue decides, with scores said unprompted checked first."""
+        if parse.intent == "goodbye" and self.state.after_crisis:
+            self.responder.goodbye()
+            self.ended = True
+            return
+        if parse.intent == "report_mood":
+            score = self.asking.scale.read(parse)
+            if score is None:
+                parse = replace(parse, intent="mood_checkin")
+            elif not self.asking.scale.said_plainly(parse):
+                self._confirm(None, Read(Reading.UNSURE, score.value, None), parse)
+                return
+        self._dialogue_turn(parse)
+
+    def _dialogue_turn(self, parse: Parse) -> None:
         self.dialogue.user_said(parse)
-        handoff = None
+        handoff, prompt = None, None
         for _ in range(MAX_ACTIONS_PER_TURN):
             name = self.dialogue.next_action()
             if name == "action_listen":
                 break
-            result = self.actions.run(name, parse, crisis_kind)
+            result = self.actions.run(name, parse)
             self.dialogue.action_done(name, result.slots)
+            prompt = result.prompt
             if result.ends_conversation:
                 self.ended = True
                 break
@@ -183,6 +294,7 @@ class Conversation:
                 break
         self.dialogue.action_done("action_listen")
         self.dialogue.save()
+        self._ask(prompt)
         if handoff is not None:
             self.handle(handoff)
 
@@ -192,7 +304,7 @@ class Conversation:
         understood = self.understand(utterance)
         self._judged = (utterance, understood)
         intent = understood.parse.intent
-        if understood.crisis_kind or intent in ("talk_to_someone", "goodbye"):
+        if understood.safety is not None or intent in EXERCISE_HANDOFF:
             return Control.HANDOFF
         if intent == "stop":
             return Control.STOP
@@ -201,7 +313,9 @@ class Conversation:
         if intent in ("resume", "affirm") and paused:
             return Control.RESUME
         if intent == "help":
-            self.session.say(self._text("utter_exercise_help"), remember=False)
-        elif intent in UNIVERSAL_INTENTS - {"repeat"}:
-            run_command(intent, self.session, self._text, again=False)
+            self.session.say(self.actions.text("utter_exercise_help"), remember=False)
+        elif intent == "repeat" and self.session.last_said:
+            self.session.say(self.session.last_said, remember=False)
+        elif intent in self.asking.rules.commands - {"repeat", "help"}:
+            run_command(intent, self.session, self.actions.text, None)
         return Control.CONTINUE

@@ -24,11 +24,22 @@ nearly 4%), while it alone still catches 40-47% of the crisis statements."""
 
 
 @dataclass(frozen=True)
+class SafetyLevel:
+    level: str
+    kind: str
+    urgent: bool = False
+
+
+@dataclass(frozen=True)
 class Understood:
     parse: Parse
     """Intent and entities; the intent is `crisis` whenever the safety layer fired."""
     crisis_kind: str | None
     """What kind of crisis language was heard (for the journal), or None."""
+
+    @property
+    def safety(self) -> SafetyLevel | None:
+        return SafetyLevel("crisis", self.crisis_kind) if self.crisis_kind else None
 
 
 class Understanding:

@@ -29,6 +29,9 @@ class Parse:
     intent: str
     confidence: float
     entities: list[dict[str, str]] = field(default_factory=list)
+    """Entity names and values: what the dialogue tracker may keep."""
+    spans: tuple[tuple[str, str, str], ...] = ()
+    """(entity, value, the words it was read from): for reading answers, never stored."""
 
     def entity(self, name: str) -> str | None:
         return next((item["value"] for item in self.entities if item["entity"] == name), None)
@@ -39,6 +42,8 @@ class Response:
     text: str
     expect: Expectation
     """What kind of answer follows (free, number, yes_no...) and the phrases it offers."""
+    asks: bool
+    """Whether the response asks a question (its metadata names the kind of answer)."""
 
 
 class DialogueModel:
@@ -63,14 +68,26 @@ class DialogueModel:
 
         data = self.run(self.processor.parse_message(UserMessage(text)))
         intent = data.get("intent") or {}
-        entities = [{"entity": item["entity"], "value": str(item["value"])} for item in data.get("entities", [])]
-        return Parse(text, intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), entities)
+        found = data.get("entities", [])
+        entities = [{"entity": item["entity"], "value": str(item["value"])} for item in found]
+        spans = tuple((item["entity"], str(item["value"]), text[item["start"]:item["end"]]) for item in found
+                      if "start" in item and "end" in item)
+        return Parse(text, intent.get("name") or "nlu_fallback", float(intent.get("confidence") or 0.0), entities,
+                     spans)
 
     def response(self, name: str) -> Response:
-        """The text of response `name` in this model's language."""
-        variant = self.domain.responses[name][0]
+        """Response `name` in this model's language (its first wording)."""
+        return self.variants(name)[0]
+
+    def variants(self, name: str) -> list[Response]:
+        """Every wording of response `name`: a daily user should not hear the same line every day."""
+        return [self._response(variant) for variant in self.domain.responses[name]]
+
+    @staticmethod
+    def _response(variant: dict[str, Any]) -> Response:
         metadata = variant.get("metadata") or {}
-        return Response(variant["text"], Expectation(metadata.get("expect", "free"), tuple(metadata.get("offers", ()))))
+        expect = Expectation(metadata.get("expect", "free"), tuple(metadata.get("offers", ())))
+        return Response(variant["text"], expect, "expect" in metadata)
 
     def conversation(self, tracker_db: Path, conversation_id: str) -> "Dialogue":
         """A new conversation whose tracker is kept in the SQLite file `tracker_db`."""
@@ -95,6 +112,9 @@ class Dialogue:
 
     def response(self, name: str) -> Response:
         return self.model.response(name)
+
+    def variants(self, name: str) -> list[Response]:
+        return self.model.variants(name)
 
     def user_said(self, parse: Parse) -> None:
         """Record the user's turn (intent and entities, not the words)."""

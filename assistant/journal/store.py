@@ -8,8 +8,7 @@ keep the time and kind, never the words.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
 
@@ -36,22 +35,23 @@ def _create_v1(db: sqlite_utils.Database) -> None:
     db["safety_events"].create({"id": int, "at": str, "level": str, "kind": str, "region": str}, pk="id")
 
 
+CHECKIN_ANSWERS = ("energy", "sleep")
+"""The check-in's optional answers, each a score from 1 to 5, added to the check-in as they come."""
+
+
 def _check_score(score: int) -> None:
     if not 1 <= score <= 5:
-        raise ValueError("mood and energy are scores from 1 to 5")
+        raise ValueError("mood, energy and sleep are scores from 1 to 5")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1]
+def _sleep_answers_v2(db: sqlite_utils.Database) -> None:
+    """The check-in's third, optional question: last night's sleep, 1 to 5."""
+    db["checkins"].add_column("sleep", int)
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1, _sleep_answers_v2]
 """MIGRATIONS[n] takes the schema from version n to n + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-@dataclass(frozen=True)
-class MoodWeeks:
-    """Mood check-ins of the last 7 days and of the 7 days before."""
-
-    this_week: list[int]
-    week_before: list[int]
 
 
 class JournalError(Exception):
@@ -117,12 +117,14 @@ class Journal:
             _check_score(energy)
         return self._insert("checkins", {"at": iso(self._now()), "lang": lang, "mood": mood, "energy": energy})
 
-    def set_energy(self, checkin_id: int, energy: int) -> None:
-        """Add the answer to the energy question to a stored check-in."""
-        _check_score(energy)
+    def set_answer(self, checkin_id: int, question: str, score: int) -> None:
+        """Add the answer to an optional question ("energy", "sleep") to a stored check-in."""
+        if question not in CHECKIN_ANSWERS:
+            raise ValueError(f"a check-in has no question {question!r}")
+        _check_score(score)
         try:
             with self.db.conn:
-                self.db["checkins"].update(checkin_id, {"energy": energy})
+                self.db["checkins"].update(checkin_id, {question: score})
         except sqlite3.Error as error:
             raise JournalError(str(error)) from error
 
@@ -146,13 +148,8 @@ class Journal:
     def exercises(self) -> list[dict]:
         return list(self.db["exercise_sessions"].rows_where(order_by="started_at"))
 
-    def mood_weeks(self) -> MoodWeeks:
-        now = self._now()
-        week_start, previous_start = now - timedelta(days=7), now - timedelta(days=14)
-
-        def moods(start: datetime, end: datetime) -> list[int]:
-            rows = self.db.execute("select mood from checkins where at > ? and at <= ? order by at",
-                                   [iso(start), iso(end)]).fetchall()
-            return [row[0] for row in rows]
-
-        return MoodWeeks(moods(week_start, now), moods(previous_start, week_start))
+    def moods_between(self, start: datetime, end: datetime) -> list[int]:
+        """Mood scores of the check-ins after `start` and up to `end`, oldest first."""
+        rows = self.db.execute("select mood from checkins where at > ? and at <= ? order by at",
+                               [iso(start), iso(end)]).fetchall()
+        return [row[0] for row in rows]

@@ -14,7 +14,7 @@ from typing import Any
 
 from assistant.session.clock import Clock
 from assistant.session.events import EventSink
-from assistant.session.inbox import FREE, Expectation, Inbox, Utterance
+from assistant.session.inbox import Expectation, Inbox, Utterance
 from assistant.paths import AUDIO_DIR
 from assistant.settings import RATE_LIMITS_WPM, RATE_STEP, VOLUME_STEP, Settings, SettingsStore
 from assistant.session.speech import Playback, Voice
@@ -38,7 +38,8 @@ class Session:
         self._since_listen: list[str] = []
         self.last_prompt: list[str] = []
         """What was said before the assistant last listened: what "repeat" says again."""
-        self.last_expect = FREE
+        self.last_said = ""
+        """The last sentence said, remembered or not: what "repeat" says again in the middle of an exercise."""
         self._unanswered: Utterance | None = None
         """Something the user said over the assistant's speech, not yet answered."""
 
@@ -54,6 +55,7 @@ class Session:
             rate = min(rate, NUMBER_RATE_WPM)
         playback = self.voice.speech(text, self.lang, rate, self.settings.voice.volume)
         self.events.emit("say", text=text, lang=self.lang)
+        self.last_said = text
         if remember:
             self._since_listen.append(text)
         return self._play(playback, text)
@@ -95,7 +97,6 @@ class Session:
         """The user's next turn, or None after `timeout_s` of silence."""
         if self._since_listen:
             self.last_prompt, self._since_listen = self._since_listen, []
-            self.last_expect = expect
         self.events.emit("listen", expect=expect.kind, timeout=timeout_s)
         if self._unanswered is not None:
             utterance, self._unanswered = self._unanswered, None
