@@ -111,8 +111,9 @@ class Conversation:
     def handle(self, utterance: Utterance) -> None:
         understood = self.understand(utterance)
         parse = understood.parse
-        if understood.crisis_kind:
-            self._dialogue_turn(parse, understood.crisis_kind)
+        crisis = _crisis_kind(understood)
+        if crisis:
+            self._dialogue_turn(parse, crisis)
         elif self.responder.follow_up(parse.intent, utterance.text):
             self.actions.expect = "yes_no" if self.responder.awaiting else "free"
         elif parse.intent in UNIVERSAL_INTENTS:
@@ -192,7 +193,7 @@ class Conversation:
         understood = self.understand(utterance)
         self._judged = (utterance, understood)
         intent = understood.parse.intent
-        if understood.crisis_kind or intent in ("talk_to_someone", "goodbye"):
+        if _crisis_kind(understood) or intent in ("talk_to_someone", "goodbye"):
             return Control.HANDOFF
         if intent == "stop":
             return Control.STOP
@@ -205,3 +206,9 @@ class Conversation:
         elif intent in UNIVERSAL_INTENTS - {"repeat"}:
             run_command(intent, self.session, self._text, again=False)
         return Control.CONTINUE
+
+
+def _crisis_kind(understood: Understood) -> str | None:
+    """The kind of crisis heard, or None; distress and body signs are not acted on here yet."""
+    safety = understood.safety
+    return safety.kind if safety is not None and safety.level == "crisis" else None
