@@ -18,9 +18,25 @@ Figures BEFORE any tuning on them (benchmarks/bench_safety.py, measured once):
   none: full crisis           2/204 (1.0%)             5/203 (2.5%)
   none: distress question     5/204 (2.5%)             6/203 (3.0%)
 
-These show what the rules generalise to on words they were not tuned on; the
-floors below are what the detector reaches on the held-out set now, so that a
-change that loses ground there fails.
+These first figures are the honest estimate of how the rules generalise to words
+they were not tuned on. The patterns were then tuned on the misses, by kinds of
+meaning in both languages (commits after 1c2991d), and the figures AFTER tuning
+are no longer a fair test, only a regression floor:
+
+  detector alone              en                       fr
+  crisis at crisis            159/162 (98.1%)          161/162 (99.4%)
+  crisis at crisis|distress   159/162 (98.1%)          161/162 (99.4%)
+  distress caught             62/62 (100%)             62/62 (100%)
+  distress as full crisis     1/62 (1.6%)              4/62 (6.5%)
+  body caught                 20/20 (100%)             20/20 (100%)
+  none: full crisis           0/204 (0%)               0/203 (0%)
+  whole layer: crisis at crisis|distress 159/162 (en), 162/162 (fr); distress
+  question on non-crisis 3/204 (1.5%, en), 4/203 (2.0%, fr).
+
+Still missed (left on purpose: the words alone are everyday will-making or
+plans, and a rule for them would fire on funerals, weddings and building work):
+"i've sorted out who gets my cat after i'm gone", "i've set the date", "it'll
+all be over by friday", "j'ai décidé qui aura mon chat quand je ne serai plus là".
 """
 
 from __future__ import annotations
@@ -34,8 +50,8 @@ from assistant.safety.detector import SafetyDetector
 
 HELD_OUT = Path(__file__).resolve().parent / "safety"
 FLOORS = {
-    "en": {"crisis_at_crisis": 0.82, "crisis_at_least_distress": 0.82, "max_none_as_crisis": 0.03},
-    "fr": {"crisis_at_crisis": 0.66, "crisis_at_least_distress": 0.66, "max_none_as_crisis": 0.03},
+    "en": {"crisis_at_crisis": 0.98, "crisis_at_least_distress": 0.98, "max_none_as_crisis": 0.01},
+    "fr": {"crisis_at_crisis": 0.99, "crisis_at_least_distress": 0.99, "max_none_as_crisis": 0.01},
 }
 
 
