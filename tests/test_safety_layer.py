@@ -15,7 +15,7 @@ from assistant.safety.corpus import evaluate, read_corpus
 
 CORPUS = Path(__file__).resolve().parent / "safety"
 MAX_FULL_CRISIS_ON_NONE = 0.01
-MAX_DISTRESS_ON_NONE = 0.06
+MAX_DISTRESS_ON_NONE = 0.02
 """The classifier's suspicions on plain feelings: a caring question, never the crisis script."""
 
 
@@ -76,3 +76,20 @@ def test_the_classifier_alone_raises_at_most_distress(understandings):
         finding = english(text).safety
         assert finding is not None and finding.level in ("crisis", "distress")
     assert CLASSIFIER_FINDING.level == "distress"
+
+
+def test_assistant_nlu_reports_crisis_distress_or_null(home):
+    """CONTRACTS.md: `safety` is "crisis", "distress" or null; a body sign is null there."""
+    import json
+    import subprocess
+    import sys
+
+    lines = "je veux mourir\nje suis désespérée\nj'ai la tête qui tourne\nje me sens seule\n"
+    run = subprocess.run([sys.executable, "-m", "assistant", "--lang", "fr", "nlu"], input=lines,
+                         capture_output=True, text=True, timeout=300,
+                         env={"ASSISTANT_HOME": str(home), "PATH": "/usr/bin:/bin"})
+    assert run.returncode == 0, run.stderr
+    results = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r["safety"] for r in results] == ["crisis", "distress", None, None]
+    assert results[0]["intent"] == "crisis" and all(r["intent"] != "crisis" for r in results[1:])
+    assert all(set(r) == {"text", "lang", "intent", "confidence", "entities", "safety"} for r in results)
