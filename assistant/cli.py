@@ -109,11 +109,16 @@ def _nlu(args: argparse.Namespace, home: Home) -> int:
 
     understanding = Understanding(parts.lang, load_model(parts.home, parts.lang))
 
+    def safety_level(understood: Any) -> str | None:
+        """`safety` as CONTRACTS.md spells it: crisis, distress or null (a body sign is no safety level there)."""
+        finding = understood.safety
+        return finding.level if finding is not None and finding.level in ("crisis", "distress") else None
+
     def describe(text: str) -> dict[str, Any]:
         understood = understanding(text)
         parse = understood.parse
         return {"text": text, "lang": parts.lang, "intent": parse.intent, "confidence": round(parse.confidence, 4),
-                "entities": parse.entities, "safety": "crisis" if understood.crisis_kind else None}
+                "entities": parse.entities, "safety": safety_level(understood)}
 
     texts = [args.text] if args.text is not None else (line.rstrip("\n") for line in sys.stdin)
     for text in texts:

@@ -26,7 +26,7 @@ from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
 from assistant.paths import private_file
 
-REGIONS = ("FR", "GB", "US")
+REGIONS = ("FR", "GB", "US", "BE", "CH", "CA")
 """Countries whose helplines the assistant knows (safety/helplines.yml)."""
 RATE_LIMITS_WPM = (65, 260)
 """Slowest and fastest speech (words per minute): half and double the default."""
@@ -81,7 +81,7 @@ class Settings:
     language: str = "en"
     """Language of the conversation: en or fr."""
     region: str | None = None
-    """Country whose helplines are given (FR, GB, US); None: the language's usual country."""
+    """Country whose helplines are given (FR, GB, US, BE, CH, CA); None: the language's usual country."""
     voice: VoiceSettings = field(default_factory=VoiceSettings)
     listening: ListeningSettings = field(default_factory=ListeningSettings)
     contact: Contact = field(default_factory=Contact)

@@ -59,7 +59,7 @@ def test_settings_set_checks_the_value(home):
     assert assistant(home, "settings", "set", "region", "FR").returncode == 0
     assert json.loads((home / "settings.json").read_text())["region"] == "FR"
     refused = assistant(home, "settings", "set", "region", "Mars")
-    assert refused.returncode == 2 and "it must be one of FR, GB, US" in refused.stderr
+    assert refused.returncode == 2 and "it must be one of FR, GB, US, BE, CH, CA" in refused.stderr
     assert "Nothing was changed" in refused.stderr and "J'utilise" not in refused.stderr
     assert assistant(home, "settings", "set", "language", "FR").returncode == 0
     french = assistant(home, "settings", "set", "contact.phone", "abc")

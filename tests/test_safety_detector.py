@@ -1,7 +1,10 @@
-"""Tests for the deterministic crisis-language detector (assistant.safety.detector).
+"""Tests for the deterministic safety detector (assistant.safety.detector).
 
-The labelled corpus lives in tests/safety/*.txt: every crisis line must be caught
-(a miss can harm someone) and at most 3% of the hard negatives may raise an alarm.
+The labelled corpus lives in tests/safety/<level>_<lang>.txt (one ``level/kind |
+utterance`` per line). On that tuning corpus every crisis line must be caught at
+the crisis level (a miss can harm someone), every distress line at least at the
+distress level, every body line as a body sign, and at most 1% of the non-crisis
+lines may raise anything. The held-out set is measured in test_safety_heldout.py.
 """
 
 from __future__ import annotations
@@ -12,17 +15,28 @@ from pathlib import Path
 
 import pytest
 
-from assistant.safety.detector import KINDS, SafetyDetector, SafetyDataError, SafetyFinding
+from assistant.safety.corpus import Labelled, read_corpus
+from assistant.safety.detector import KINDS, LEVELS, SafetyDetector, SafetyDataError, SafetyFinding
 
 CORPUS = Path(__file__).parent / "safety"
 LANGUAGES = ("en", "fr")
-MAX_FALSE_ALARM_RATE = 0.03
+MAX_ALARM_RATE_ON_NONE = 0.01
+"""Tuning corpus: at most this share of non-crisis lines may raise any level."""
+MIN_LINES = {"crisis": 500, "distress": 140, "body": 60, "none": 580}
+"""The corpus sizes issue 8 asks for, per language (French as many as English)."""
 
 
-def corpus(name: str) -> list[str]:
-    """Utterances of one corpus file, skipping blank and '#' comment lines."""
-    lines = (CORPUS / name).read_text(encoding="utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+def corpus(level: str, lang: str) -> list[Labelled]:
+    """The labelled lines of one level's tuning file; each must carry that level."""
+    lines = read_corpus(CORPUS / f"{level}_{lang}.txt")
+    assert {line.level for line in lines} == {level}, f"{level}_{lang}.txt holds other levels"
+    return lines
+
+
+@pytest.fixture(scope="module")
+def detectors() -> dict[str, SafetyDetector]:
+    """One detector per language, loaded once as the application does."""
+    return {lang: SafetyDetector.load(lang) for lang in LANGUAGES}
 
 
 @pytest.fixture(params=LANGUAGES)
@@ -30,33 +44,50 @@ def lang(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+def explain(detector: SafetyDetector, lines: list[tuple[Labelled, SafetyFinding | None]]) -> str:
+    return "\n".join(f"  {line.level}/{line.kind} {line.text!r} -> "
+                     f"{found and (found.level, found.rule)} seen as {detector.prepare(line.text)!r}"
+                     for line, found in lines)
+
+
 # ---------------------------------------------------------------- corpus figures
 
 
-def test_recall_is_total_on_crisis_corpus(lang: str) -> None:
-    detector = SafetyDetector.load(lang)
-    lines = corpus(f"crisis_{lang}.txt")
-    assert len(lines) >= 70
-    missed = [line for line in lines if detector.assess(line) is None]
-    recall = 1 - len(missed) / len(lines)
-    print(f"[{lang}] recall {recall:.1%} on {len(lines)} crisis lines")
-    assert not missed, f"[{lang}] recall {recall:.1%}; missed {len(missed)} line(s):\n" + "\n".join(
-        f"  {line!r} -> seen as {detector.prepare(line)!r}" for line in missed
-    )
+def test_corpus_sizes(lang: str) -> None:
+    for level, minimum in MIN_LINES.items():
+        assert len(corpus(level, lang)) >= minimum, (level, lang)
 
 
-def test_false_alarms_are_rare_on_hard_negatives(lang: str) -> None:
-    detector = SafetyDetector.load(lang)
-    lines = corpus(f"negatives_{lang}.txt")
-    assert len(lines) >= 70
-    alarms = [(line, detector.assess(line)) for line in lines]
-    alarms = [(line, found) for line, found in alarms if found is not None]
+def test_every_crisis_line_is_caught_at_the_crisis_level(detectors, lang: str) -> None:
+    detector, lines = detectors[lang], corpus("crisis", lang)
+    found = [(line, detector.assess(line.text)) for line in lines]
+    missed = [(line, f) for line, f in found if f is None or f.level != "crisis"]
+    print(f"[{lang}] crisis at crisis {1 - len(missed) / len(lines):.1%} of {len(lines)}")
+    assert not missed, f"[{lang}] {len(missed)} crisis line(s) not at crisis level:\n" + explain(detector, missed)
+
+
+def test_every_distress_line_is_caught_and_none_gets_the_full_script(detectors, lang: str) -> None:
+    detector, lines = detectors[lang], corpus("distress", lang)
+    found = [(line, detector.assess(line.text)) for line in lines]
+    wrong = [(line, f) for line, f in found if f is None or f.level != "distress"]
+    print(f"[{lang}] distress at distress {1 - len(wrong) / len(lines):.1%} of {len(lines)}")
+    assert not wrong, f"[{lang}] distress lines missed or over-reacted to:\n" + explain(detector, wrong)
+
+
+def test_every_body_line_is_a_body_sign_of_its_kind(detectors, lang: str) -> None:
+    detector, lines = detectors[lang], corpus("body", lang)
+    found = [(line, detector.assess(line.text)) for line in lines]
+    wrong = [(line, f) for line, f in found if f is None or (f.level, f.kind) != ("body", line.kind)]
+    assert not wrong, f"[{lang}] body lines missed or misread:\n" + explain(detector, wrong)
+
+
+def test_non_crisis_lines_rarely_raise_anything(detectors, lang: str) -> None:
+    detector, lines = detectors[lang], corpus("none", lang)
+    alarms = [(line, f) for line in lines if (f := detector.assess(line.text)) is not None]
+    crisis = [(line, f) for line, f in alarms if f.level == "crisis"]
     rate = len(alarms) / len(lines)
-    print(f"[{lang}] false alarms {rate:.1%} ({len(alarms)}/{len(lines)} hard negatives)")
-    assert rate <= MAX_FALSE_ALARM_RATE, (
-        f"[{lang}] false alarms {rate:.1%} > {MAX_FALSE_ALARM_RATE:.0%}:\n"
-        + "\n".join(f"  {line!r} -> {found.kind}/{found.rule}" for line, found in alarms)
-    )
+    print(f"[{lang}] alarms on non-crisis {rate:.1%} ({len(alarms)}/{len(lines)}), full crisis {len(crisis)}")
+    assert rate <= MAX_ALARM_RATE_ON_NONE, f"[{lang}] alarms {rate:.1%}:\n" + explain(detector, alarms)
 
 
 # ---------------------------------------------------------------- GUIDE.md and brief examples
@@ -75,8 +106,8 @@ def test_false_alarms_are_rare_on_hard_negatives(lang: str) -> None:
         ("i want to hurt myself", "self_harm"),
     ],
 )
-def test_guide_examples_en(text: str, kind: str) -> None:
-    finding = SafetyDetector.load("en").assess(text)
+def test_guide_examples_en(detectors, text: str, kind: str) -> None:
+    finding = detectors["en"].assess(text)
     assert finding is not None, text
     assert (finding.level, finding.kind) == ("crisis", kind), finding
 
@@ -92,8 +123,8 @@ def test_guide_examples_en(text: str, kind: str) -> None:
         ("je veux me faire du mal", "self_harm"),
     ],
 )
-def test_guide_examples_fr(text: str, kind: str) -> None:
-    finding = SafetyDetector.load("fr").assess(text)
+def test_guide_examples_fr(detectors, text: str, kind: str) -> None:
+    finding = detectors["fr"].assess(text)
     assert finding is not None, text
     assert (finding.level, finding.kind) == ("crisis", kind), finding
 
@@ -117,8 +148,8 @@ def test_guide_examples_fr(text: str, kind: str) -> None:
         ("fr", "on tue le temps"),
     ],
 )
-def test_idioms_are_not_alarms(lang: str, text: str) -> None:
-    assert SafetyDetector.load(lang).assess(text) is None
+def test_idioms_are_not_alarms(detectors, lang: str, text: str) -> None:
+    assert detectors[lang].assess(text) is None
 
 
 @pytest.mark.parametrize(
@@ -132,15 +163,14 @@ def test_idioms_are_not_alarms(lang: str, text: str) -> None:
         ("fr", "je n'ai pas envie de mourir"),
     ],
 )
-def test_negations_cancel_the_phrase_they_deny(lang: str, text: str) -> None:
-    assert SafetyDetector.load(lang).assess(text) is None
+def test_negations_cancel_the_phrase_they_deny(detectors, lang: str, text: str) -> None:
+    assert detectors[lang].assess(text) is None
 
 
 @pytest.mark.parametrize(
     ("lang", "text"),
     [
         ("en", "i don't want to live anymore"),
-        ("en", "i can't go on"),
         ("en", "i don't want to wake up"),
         ("en", "i can't stop thinking about killing myself"),
         ("en", "i'm not suicidal but some days i think about it"),
@@ -151,12 +181,13 @@ def test_negations_cancel_the_phrase_they_deny(lang: str, text: str) -> None:
         ("fr", "je ne suis pas suicidaire mais j'y pense souvent"),
     ],
 )
-def test_negative_wording_that_is_still_a_crisis(lang: str, text: str) -> None:
-    assert SafetyDetector.load(lang).assess(text) is not None
+def test_negative_wording_that_is_still_a_crisis(detectors, lang: str, text: str) -> None:
+    finding = detectors[lang].assess(text)
+    assert finding is not None and finding.level == "crisis", finding
 
 
-def test_an_idiom_does_not_hide_a_crisis_in_the_same_sentence() -> None:
-    finding = SafetyDetector.load("en").assess("this weather is killing me and i want to die")
+def test_an_idiom_does_not_hide_a_crisis_in_the_same_sentence(detectors) -> None:
+    finding = detectors["en"].assess("this weather is killing me and i want to die")
     assert finding is not None and finding.kind == "passive_wish"
 
 
@@ -180,20 +211,20 @@ def test_an_idiom_does_not_hide_a_crisis_in_the_same_sentence() -> None:
         ("fr", ["je veux mettre fin à mes jours", "je veux mettre fin a mes jours"]),
     ],
 )
-def test_spelling_variants_give_the_same_finding(lang: str, variants: list[str]) -> None:
-    detector = SafetyDetector.load(lang)
+def test_spelling_variants_give_the_same_finding(detectors, lang: str, variants: list[str]) -> None:
+    detector = detectors[lang]
     findings = {detector.assess(text) for text in variants}
     assert len(findings) == 1 and None not in findings, findings
 
 
-def test_normalise_expands_contractions_and_strips_accents() -> None:
-    assert SafetyDetector.load("en").normalise("I’m  fine, don't worry!") == "i am fine do not worry"
-    french = SafetyDetector.load("fr").normalise("J'ai réveillé l'enfant, ça va ?")
+def test_normalise_expands_contractions_and_strips_accents(detectors) -> None:
+    assert detectors["en"].normalise("I’m  fine, don't worry!") == "i am fine do not worry"
+    french = detectors["fr"].normalise("J'ai réveillé l'enfant, ça va ?")
     assert french == "j ai reveille l enfant ca va"
 
 
-def test_empty_and_blank_text() -> None:
-    detector = SafetyDetector.load("en")
+def test_empty_and_blank_text(detectors) -> None:
+    detector = detectors["en"]
     assert detector.assess("") is None
     assert detector.assess("   ...  ") is None
 
@@ -201,10 +232,10 @@ def test_empty_and_blank_text() -> None:
 # ---------------------------------------------------------------- API contract
 
 
-def test_finding_is_frozen_and_names_a_known_kind_and_rule() -> None:
-    finding = SafetyDetector.load("en").assess("i wish i were dead")
+def test_finding_is_frozen_and_names_a_known_kind_and_rule(detectors) -> None:
+    finding = detectors["en"].assess("i wish i were dead")
     assert isinstance(finding, SafetyFinding)
-    assert finding.kind in KINDS and finding.rule and "dead" not in finding.rule
+    assert finding.kind in KINDS[finding.level] and finding.rule and "dead" not in finding.rule
     with pytest.raises(dataclasses.FrozenInstanceError):
         finding.level = "none"  # type: ignore[misc]
 
@@ -212,12 +243,18 @@ def test_finding_is_frozen_and_names_a_known_kind_and_rule() -> None:
 def test_every_kind_has_rules_in_every_language(lang: str) -> None:
     data_file = Path(__file__).resolve().parents[1] / "safety" / "patterns" / f"{lang}.yml"
     text = data_file.read_text(encoding="utf-8")
-    for kind in KINDS:
-        assert f"\n  {kind}:\n" in text, f"{lang}.yml has no rules of kind {kind}"
+    for level in LEVELS:
+        assert f"\n{level}:\n" in text, f"{lang}.yml has no {level} section"
+        for kind in KINDS[level]:
+            assert f"\n  {kind}:\n" in text, f"{lang}.yml has no {level} rules of kind {kind}"
 
 
-def test_load_is_cached_and_accepts_region_tags() -> None:
-    assert SafetyDetector.load("fr") is SafetyDetector.load("fr-FR") is SafetyDetector.load("FR")
+def test_load_accepts_region_tags_and_builds_a_fresh_detector() -> None:
+    """No hidden cache: the caller keeps the detector it loaded (Understanding does)."""
+    first, second = SafetyDetector.load("fr"), SafetyDetector.load("fr-FR")
+    assert first is not second
+    assert first.assess("je veux mourir") == second.assess("je veux mourir") == SafetyDetector.load("FR").assess(
+        "je veux mourir")
 
 
 @pytest.mark.parametrize("language", ["de", "", "../en", "klingon"])
@@ -226,16 +263,11 @@ def test_unknown_language_raises_value_error(language: str) -> None:
         SafetyDetector.load(language)
 
 
-def test_assess_is_deterministic_and_fast(lang: str) -> None:
-    detector = SafetyDetector.load(lang)
-    lines = corpus(f"crisis_{lang}.txt") + corpus(f"negatives_{lang}.txt")
-    first = [detector.assess(line) for line in lines]
-    start = time.perf_counter()
-    second = [detector.assess(line) for line in lines]
-    per_utterance_ms = (time.perf_counter() - start) * 1000 / len(lines)
-    print(f"[{lang}] {per_utterance_ms:.3f} ms per utterance")
-    assert first == second
-    assert per_utterance_ms < 1.0
+def test_assess_is_deterministic(detectors, lang: str) -> None:
+    """Speed is measured by benchmarks/bench_safety.py, not here."""
+    detector = detectors[lang]
+    lines = [line.text for level in MIN_LINES for line in corpus(level, lang)]
+    assert [detector.assess(line) for line in lines] == [detector.assess(line) for line in lines]
 
 
 # ---------------------------------------------------------------- broken pattern files
@@ -245,10 +277,25 @@ language: xx
 exclusions:
   - id: idiom
     patterns: ['killing time']
-rules:
+crisis:
   explicit:
     - id: kill_self
       patterns: ['kill\\w* myself']
+distress:
+  hopeless:
+    - id: hopeless
+      patterns: ['hopeless']
+body:
+  dizzy:
+    urgent: false
+    rules:
+      - id: dizzy
+        patterns: ['dizzy']
+  chest_pain:
+    urgent: true
+    rules:
+      - id: chest
+        patterns: ['chest pain']
 """
 
 
@@ -262,15 +309,22 @@ def test_a_valid_minimal_file_loads(tmp_path: Path) -> None:
     detector = SafetyDetector.from_file(write(tmp_path, VALID))
     assert detector.assess("i keep killing myself") == SafetyFinding("crisis", "explicit", "kill_self")
     assert detector.assess("just killing time") is None
+    assert detector.assess("i feel hopeless") == SafetyFinding("distress", "hopeless", "hopeless")
+    assert detector.assess("i feel dizzy") == SafetyFinding("body", "dizzy", "dizzy", urgent=False)
 
 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
         (VALID.replace("'kill\\w* myself'", "'kill(myself'"), "invalid regular expression"),
-        (VALID.replace("explicit:", "desperate:"), "unknown kind 'desperate'"),
+        (VALID.replace("explicit:", "desperate:"), "unknown crisis kind 'desperate'"),
+        (VALID.replace("hopeless:", "dizzy:"), "unknown distress kind 'dizzy'"),
         (VALID.replace("language: xx\n", ""), "missing key 'language'"),
-        (VALID[: VALID.index("rules:")], "missing key 'rules'"),
+        (VALID[: VALID.index("crisis:")], "no rules"),
+        (VALID.replace("    urgent: true\n", "    urgent: yes please\n"), "'urgent' must be true or false"),
+        (VALID.replace("  chest_pain:", "  dizzy:"), "duplicate key 'dizzy'"),
+        (VALID.replace("patterns: ['killing time']", "patterns: ['killing time']\n    levels: [mind]"),
+         "'levels' must be a list"),
         (VALID.replace("      patterns: ['kill\\w* myself']\n", ""), "'patterns' must be a non-empty list"),
         (VALID.replace("    - id: kill_self\n      patterns", "    - patterns"), "without 'id'"),
         (VALID.replace("'kill\\w* myself'", "'kill <SELF>'"), "unknown fragment <SELF>"),
@@ -299,9 +353,149 @@ def test_missing_file_is_a_data_error(tmp_path: Path) -> None:
         SafetyDetector.from_file(tmp_path / "nowhere.yml")
 
 
-def test_excluded_tells_when_an_idiom_or_negation_was_recognised() -> None:
-    english = SafetyDetector.load("en")
+def test_excluded_tells_when_an_idiom_or_negation_was_recognised(detectors) -> None:
+    english = detectors["en"]
     assert english.excluded("this weather is killing me")
     assert english.excluded("i would never kill myself")
     assert not english.excluded("i want to die")
-    assert SafetyDetector.load("fr").excluded("je meurs de faim")
+    assert detectors["fr"].excluded("je meurs de faim")
+
+
+# ---------------------------------------------------------------- levels and kinds (issue 8)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "level", "kind"),
+    [
+        ("en", "help me die", "crisis", "explicit"),
+        ("en", "is death the only answer?", "crisis", "passive_wish"),
+        ("en", "i'm getting closer to it day by day", "crisis", "plan"),
+        ("en", "I tried last night and it didn't work", "crisis", "past_attempt"),
+        ("en", "i hope i die in my sleep", "crisis", "passive_wish"),
+        ("en", "i envy my husband, he's dead and at peace", "crisis", "passive_wish"),
+        ("en", "i've been saving up my pills", "crisis", "method"),
+        ("en", "which medicines would kill me", "crisis", "method"),
+        ("en", "i hide the cuts so nobody sees", "crisis", "self_harm"),
+        ("en", "i've planned it quietly without anyone noticing", "crisis", "plan"),
+        ("en", "I don't see the point anymore", "crisis", "passive_wish"),
+        ("en", "i'm impatient to die", "crisis", "passive_wish"),
+        ("en", "i feel hopeless", "distress", "hopeless"),
+        ("en", "I can't go on", "distress", "cannot_go_on"),
+        ("en", "I can't cope any more", "distress", "cannot_cope"),
+        ("en", "i feel worthless", "distress", "worthless"),
+        ("en", "I'm a burden to everyone", "distress", "burden"),
+        ("en", "i'm completely overwhelmed", "distress", "overwhelmed"),
+        ("en", "I'm getting dizzy", "body", "dizzy"),
+        ("en", "i've got a pain in my chest", "body", "chest_pain"),
+        ("en", "i'm short of breath", "body", "breathless"),
+        ("en", "i feel faint", "body", "faint"),
+        ("en", "I feel funny", "body", "unwell"),
+        ("en", "i've had a fall", "body", "fall"),
+        ("fr", "aidez-moi à mourir", "crisis", "explicit"),
+        ("fr", "la mort est-elle la seule solution ?", "crisis", "passive_wish"),
+        ("fr", "je m'en rapproche chaque jour", "crisis", "plan"),
+        ("fr", "j'ai essayé hier soir et ça n'a pas marché", "crisis", "past_attempt"),
+        ("fr", "j'ai fait une tentative", "crisis", "past_attempt"),
+        ("fr", "j'espère mourir dans mon sommeil", "crisis", "passive_wish"),
+        ("fr", "je mets mes cachets de côté", "crisis", "method"),
+        ("fr", "je cache mes coupures sous mes manches", "crisis", "self_harm"),
+        ("fr", "je le ferai sans que personne ne s'en aperçoive, j'ai tout prévu", "crisis", "plan"),
+        ("fr", "je suis impatiente de mourir", "crisis", "passive_wish"),
+        ("fr", "je ne vois plus l'intérêt", "crisis", "passive_wish"),
+        ("fr", "j'ai envie de disparaître", "crisis", "euphemism"),
+        ("fr", "je voudrais ne plus me réveiller", "crisis", "passive_wish"),
+        ("fr", "je suis désespérée", "distress", "hopeless"),
+        ("fr", "à quoi bon", "distress", "hopeless"),
+        ("fr", "je ne peux plus continuer", "distress", "cannot_go_on"),
+        ("fr", "je n'en peux plus", "distress", "cannot_cope"),
+        ("fr", "je ne vaux rien", "distress", "worthless"),
+        ("fr", "je suis un poids pour tout le monde", "distress", "burden"),
+        ("fr", "je suis au bout du rouleau", "distress", "overwhelmed"),
+        ("fr", "j'ai la tête qui tourne", "body", "dizzy"),
+        ("fr", "j'ai mal à la poitrine", "body", "chest_pain"),
+        ("fr", "je suis essoufflée", "body", "breathless"),
+        ("fr", "je vais m'évanouir", "body", "faint"),
+        ("fr", "je me sens bizarre", "body", "unwell"),
+        ("fr", "je suis tombée", "body", "fall"),
+    ],
+)
+def test_each_kind_of_each_level(detectors, lang: str, text: str, level: str, kind: str) -> None:
+    finding = detectors[lang].assess(text)
+    assert finding is not None and (finding.level, finding.kind) == (level, kind), finding
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "urgent"),
+    [
+        ("en", "i have chest pain", True),
+        ("en", "i can't breathe", True),
+        ("en", "i'm a bit out of breath", False),
+        ("en", "i passed out", True),
+        ("en", "i feel faint", False),
+        ("en", "i fell and i can't get up", True),
+        ("en", "i've had a fall", False),
+        ("en", "i feel dizzy", False),
+        ("fr", "j'ai une douleur dans la poitrine", True),
+        ("fr", "je n'arrive plus à respirer", True),
+        ("fr", "je suis un peu essoufflée", False),
+        ("fr", "je me suis évanouie", True),
+        ("fr", "je suis tombée et je n'arrive pas à me relever", True),
+        ("fr", "je suis tombée", False),
+    ],
+)
+def test_body_signs_say_whether_they_are_urgent(detectors, lang: str, text: str, urgent: bool) -> None:
+    finding = detectors[lang].assess(text)
+    assert finding is not None and finding.level == "body" and finding.urgent is urgent, finding
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "level"),
+    [
+        ("en", "I feel dizzy and I want to die", "crisis"),
+        ("en", "i feel hopeless and i have chest pain", "body"),
+        ("en", "i feel hopeless and a bit dizzy", "distress"),
+        ("fr", "j'ai la tête qui tourne et je veux mourir", "crisis"),
+        ("fr", "je suis désespérée et j'ai mal à la poitrine", "body"),
+        ("fr", "je suis désespérée et j'ai un peu la tête qui tourne", "distress"),
+    ],
+)
+def test_most_serious_finding_wins(detectors, lang: str, text: str, level: str) -> None:
+    """Crisis first, then an urgent body sign, then distress, then a mild body sign."""
+    assert detectors[lang].assess(text).level == level
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "i'm useless with computers"),
+        ("en", "i can't cope with this heat"),
+        ("en", "i'm overwhelmed by everyone's kindness"),
+        ("en", "i feel so lonely"),
+        ("en", "i can't sleep"),
+        ("en", "i miss my wife terribly"),
+        ("en", "i'm worried about my scan"),
+        ("en", "the view took my breath away"),
+        ("en", "i fell asleep in front of the telly"),
+        ("en", "i tried the new recipe last night and it didn't work"),
+        ("fr", "je suis nulle en informatique"),
+        ("fr", "je ne supporte pas cette chaleur"),
+        ("fr", "je me sens seule"),
+        ("fr", "je n'arrive pas à dormir la nuit"),
+        ("fr", "mon mari me manque"),
+        ("fr", "laisse tomber"),
+        ("fr", "je suis tombée amoureuse de ce chiot"),
+        ("fr", "ça m'a coupé le souffle tellement c'était beau"),
+        ("fr", "j'ai essayé la recette hier soir et ça n'a pas marché"),
+    ],
+)
+def test_plain_feelings_and_idioms_raise_nothing(detectors, lang: str, text: str) -> None:
+    assert detectors[lang].assess(text) is None
+
+
+def test_exclusions_apply_to_the_levels_they_name(detectors) -> None:
+    """An accident cut out for the crisis rules is still a fall for the body rules."""
+    english = detectors["en"]
+    assert "hurt myself" not in english.prepare("i hurt myself when i fell", "crisis")
+    finding = english.assess("i hurt myself when i fell")
+    assert finding is not None and (finding.level, finding.kind) == ("body", "fall")
+    assert english.assess("i'm not dizzy any more") is None

@@ -39,7 +39,7 @@ def test_a_bad_value_is_ignored_and_named_the_rest_kept_in_the_homes_language(tm
     settings = SettingsStore(path, warn=warnings.append).load()
     assert settings.language == "fr" and settings.region is None and settings.voice.rate_wpm == 130
     assert len(warnings) == 2 and "region" in warnings[0] and "voice.rate_wpm" in warnings[1]
-    assert "aucune valeur" in warnings[0] and "il faut l'une de ces valeurs : FR, GB, US" in warnings[0]
+    assert "aucune valeur" in warnings[0] and "il faut l'une de ces valeurs : FR, GB, US, BE, CH, CA" in warnings[0]
     assert "J'utilise 130.0" in warnings[1] and "nothing" not in " ".join(warnings)
 
 
@@ -85,3 +85,10 @@ def test_a_settings_file_that_is_a_folder_or_nested_too_deep_does_not_stop_anyth
     deep.write_text("[" * 100_000 + "]" * 100_000)
     assert SettingsStore(deep, warn=warnings.append).load() == Settings()
     assert len(warnings) >= 2
+
+
+def test_every_region_a_caregiver_can_choose_has_its_helplines():
+    from assistant.safety.response import SafetyTexts
+    from assistant.settings import REGIONS
+
+    assert set(REGIONS) == set(SafetyTexts.load().helplines)

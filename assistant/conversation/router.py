@@ -112,9 +112,10 @@ class Conversation:
                           confidence=round(understood.parse.confidence, 3))
         return understood
 
-    def handle(self, utterance: Utterance) -> None:
+    def handle(self, utterance: Utterance, during_exercise: bool = False) -> None:
+        """One turn; `during_exercise` when it interrupted an exercise (which has stopped)."""
         understood = self.understand(utterance)
-        if understood.safety is not None and self._safety(understood):
+        if understood.safety is not None and self._safety(understood, during_exercise):
             return
         parse, question = understood.parse, self.state.question
         if question is None:
@@ -132,8 +133,12 @@ class Conversation:
         else:
             self._answer(question, read, parse)
 
-    def _safety(self, understood: Understood) -> bool:
-        """The safety layer fired: its response, called directly. False if the turn goes on as usual."""
+    def _safety(self, understood: Understood, during_exercise: bool) -> bool:
+        """The safety layer fired: its response, called directly. False if the turn goes on as usual.
+
+        A mild body sign ("I feel funny", "a bit dizzy") stops an exercise; said at
+        another time it is talk of feeling unwell, for the dialogue.
+        """
         finding = understood.safety
         if finding.level == "crisis":
             self._ask(self.responder.crisis(finding.kind))
@@ -141,6 +146,8 @@ class Conversation:
             self._tell_dialogue(understood.parse, "action_safety_response", {"in_safety_response": True})
             return True
         if finding.level == "body":
+            if not (finding.urgent or during_exercise):
+                return False
             self.responder.body(finding.kind, finding.urgent)
             self._ask(None)
             return True
@@ -296,7 +303,7 @@ class Conversation:
         self.dialogue.save()
         self._ask(prompt)
         if handoff is not None:
-            self.handle(handoff)
+            self.handle(handoff, during_exercise=True)
 
     # During an exercise -----------------------------------------------------------
 

@@ -1,49 +1,44 @@
 """Understanding one utterance: the safety layer first, then the dialogue's NLU.
 
-Two signals can raise a crisis: the deterministic detector (patterns in
-safety/patterns/) and the trained `crisis` intent. Either one is enough, except
-that the classifier is not believed on words the detector knows to be an idiom,
-a negation or someone else's story ("this weather is killing me", "I would
-never hurt myself"): there the detector's explicit knowledge wins.
+Two signals feed the safety layer. The deterministic detector (patterns in
+safety/patterns/) decides crisis, distress or a body warning sign. The trained
+`crisis` intent is the second signal, and it can raise at most `distress`: on
+feelings that are not suicidal (loneliness, worry, low self-esteem) an n-gram
+classifier over-fires, and the distress level answers a suspicion with one
+caring question, while only the rules can confirm a crisis. The classifier is not
+believed on words the detector knows to be an idiom, a negation or someone
+else's story ("this weather is killing me", "I would never hurt myself").
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Final
 
 from assistant.dialogue.engine import DialogueModel, Parse
-from assistant.safety.detector import SafetyDetector
+from assistant.safety.detector import BODY, CRISIS, DISTRESS, SafetyDetector, SafetyFinding
 
-CRISIS_INTENT_MIN_CONFIDENCE = 0.9
-"""The classifier's `crisis` intent raises the safety response from this confidence.
+CRISIS_INTENT_MIN_CONFIDENCE: Final = 0.9
+"""The classifier's `crisis` intent raises the distress question from this confidence.
 
-The detector carries recall; the classifier adds what its patterns miss. On the
-hard negatives of tests/safety (near-miss everyday sentences), 0.9 keeps the
-classifier's own false alarms under 2% in both languages (0.5 gave 25-35%, 0.8
-nearly 4%), while it alone still catches 40-47% of the crisis statements."""
+Measured on tests/safety (tuning corpus and held-out set, see
+benchmarks/bench_safety.py): lower thresholds add distress questions on plain
+feelings faster than they add caught crisis or distress lines."""
 
-
-@dataclass(frozen=True)
-class SafetyLevel:
-    level: str
-    kind: str
-    urgent: bool = False
+CLASSIFIER_FINDING: Final = SafetyFinding(DISTRESS, "classifier", "crisis_intent")
+"""What the classifier alone can report: a suspicion, answered with the distress question."""
 
 
 @dataclass(frozen=True)
 class Understood:
     parse: Parse
-    """Intent and entities; the intent is `crisis` whenever the safety layer fired."""
-    crisis_kind: str | None
-    """What kind of crisis language was heard (for the journal), or None."""
-
-    @property
-    def safety(self) -> SafetyLevel | None:
-        return SafetyLevel("crisis", self.crisis_kind) if self.crisis_kind else None
+    """Intent and entities; the intent is `crisis` exactly when the safety level is crisis."""
+    safety: SafetyFinding | None
+    """What the safety layer found (crisis, distress or body), or None; never the user's words."""
 
 
 class Understanding:
-    """Safety detector and NLU model for one language."""
+    """Safety detector and NLU model for one language, each loaded once."""
 
     def __init__(self, lang: str, model: DialogueModel):
         self.lang = lang
@@ -53,11 +48,12 @@ class Understanding:
     def __call__(self, text: str) -> Understood:
         finding = self._detector.assess(text)
         parse = self._model.parse(text)
-        if finding is not None:
-            return Understood(replace(parse, intent="crisis", confidence=1.0), finding.kind)
-        if (parse.intent == "crisis" and parse.confidence >= CRISIS_INTENT_MIN_CONFIDENCE
-                and not self._detector.excluded(text)):
-            return Understood(parse, "classifier")
-        if parse.intent == "crisis":
+        suspected = (parse.intent == CRISIS and parse.confidence >= CRISIS_INTENT_MIN_CONFIDENCE
+                     and not self._detector.excluded(text))
+        if parse.intent == CRISIS:
             parse = replace(parse, intent="out_of_scope")
-        return Understood(parse, None)
+        if suspected and (finding is None or (finding.level == BODY and not finding.urgent)):
+            finding = CLASSIFIER_FINDING
+        if finding is not None and finding.level == CRISIS:
+            parse = replace(parse, intent=CRISIS, confidence=1.0)
+        return Understood(parse, finding)

@@ -1,4 +1,4 @@
-"""Deterministic crisis-language detector.
+"""Deterministic safety detector: crisis, distress and body warning signs.
 
 Why deterministic: the detector sees every utterance before anything else and a
 miss can harm someone, so its behaviour must be predictable, explainable (which
@@ -7,7 +7,13 @@ rule fired) and testable line by line. No model, no randomness, no network.
 Why data files: the phrases are clinical knowledge, not code. They live in
 ``safety/patterns/<lang>.yml`` so that a non-programmer can review and extend
 them; this module only normalises text, removes the listed exclusions (idioms,
-accidents, negations) and tries the rules in file order.
+accidents, negations) and tries the rules of each level in file order.
+
+Why levels: a risk to life (``crisis``) gets the full safety response; words of
+despair without a risk to life named (``distress``) get one direct, caring
+question; a physical warning sign (``body``: dizziness, chest pain...) stops an
+exercise, and the urgent ones give the emergency number. `SafetyDetector.assess`
+returns the most serious finding, in the order `ASSESSMENT_ORDER` gives.
 
 Why normalise first: the text comes from speech recognition (lower case, no
 punctuation, French sometimes without accents), so patterns are written once
@@ -18,7 +24,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -29,22 +34,40 @@ from assistant.text import fold, strip_accents
 PATTERNS_DIR: Final = Path(__file__).resolve().parents[2] / "safety" / "patterns"
 """Folder holding one ``<language>.yml`` pattern file per supported language."""
 
-KINDS: Final = (
-    "explicit",
-    "passive_wish",
-    "euphemism",
-    "method",
-    "self_harm",
-    "asking_for_friend",
-)
-"""Every kind a rule may report; the response and the clinician report rely on these."""
-
 CRISIS: Final = "crisis"
-"""The only level this detector reports today."""
+"""Risk to life: the full safety response."""
+DISTRESS: Final = "distress"
+"""Despair without a risk to life named: one direct, caring question."""
+BODY: Final = "body"
+"""A physical warning sign: stop the exercise; the urgent ones get the emergency number."""
+LEVELS: Final = (CRISIS, DISTRESS, BODY)
 
-_TOP_KEYS: Final = {"language", "normalise", "fragments", "exclusions", "rules"}
+KINDS: Final[dict[str, tuple[str, ...]]] = {
+    CRISIS: ("explicit", "passive_wish", "euphemism", "method", "plan", "past_attempt",
+             "self_harm", "asking_for_friend"),
+    DISTRESS: ("hopeless", "cannot_go_on", "cannot_cope", "worthless", "burden", "overwhelmed"),
+    BODY: ("dizzy", "chest_pain", "breathless", "faint", "unwell", "fall"),
+}
+"""Every kind a rule of each level may report; the response and the clinician report rely on these."""
+
+ASSESSMENT_ORDER: Final = ((CRISIS, None), (BODY, True), (DISTRESS, None), (BODY, False))
+"""Which finding wins when several levels match: (level, urgent or None for any).
+
+A risk to life first ("I feel dizzy and I want to die" is a crisis); then an
+urgent body sign (chest pain cannot wait for a question about feelings); then
+distress; a mild body sign last."""
+
+MIND_LEVELS: Final = (CRISIS, DISTRESS)
+"""Levels an exclusion applies to when it names none: idioms of death and despair
+("this weather is killing me") say nothing about dizziness, and an accident cut
+out for the crisis rules ("I hurt myself when I fell") is exactly what a body rule
+must still see."""
+
+_TOP_KEYS: Final = {"language", "normalise", "fragments", "exclusions", *LEVELS}
 _RULE_KEYS: Final = {"id", "patterns", "with_any"}
-_EXCLUSION_KEYS: Final = {"id", "patterns"}
+_BODY_RULE_KEYS: Final = _RULE_KEYS | {"urgent"}
+_BODY_KIND_KEYS: Final = {"urgent", "rules"}
+_EXCLUSION_KEYS: Final = {"id", "patterns", "levels"}
 _FRAGMENT_REF: Final = re.compile(r"<([A-Z][A-Z0-9_]*)>")
 _CUT: Final = "\n"
 """What a removed exclusion leaves behind: a line break, which word gaps in
@@ -70,19 +93,26 @@ class SafetyFinding:
     """What the detector found in one utterance. Never contains the user's words."""
 
     level: str
-    """Severity; always ``"crisis"`` for now."""
+    """One of `LEVELS`: ``"crisis"``, ``"distress"`` or ``"body"``."""
     kind: str
-    """One of `KINDS`, e.g. ``"passive_wish"``."""
+    """One of `KINDS` for that level, e.g. ``"passive_wish"`` or ``"chest_pain"``."""
     rule: str
     """Id of the rule that matched, for debugging and tests."""
+    urgent: bool = False
+    """For a body sign: whether it calls for the emergency number now (always False otherwise)."""
 
 
 @dataclass(frozen=True)
 class _Rule:
+    level: str
     kind: str
     id: str
     pattern: re.Pattern[str]
     with_any: re.Pattern[str] | None
+    urgent: bool
+
+    def finding(self) -> SafetyFinding:
+        return SafetyFinding(self.level, self.kind, self.id, self.urgent)
 
 
 class _LineStr(str):
@@ -101,34 +131,52 @@ def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> _LineStr:
     return value
 
 
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    """A mapping that refuses a repeated key: YAML would silently keep only the last
+    one, and a second ``passive_wish:`` would drop every rule of the first."""
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (merge the two entries)", key_node.start_mark)
+        seen.add(key)
+    return loader.construct_mapping(node)
+
+
 _Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 class SafetyDetector:
-    """Crisis-language detector for one language, built from one pattern file."""
+    """Safety detector for one language, built from one pattern file.
+
+    Load it once per language and keep it: building one compiles a few hundred
+    regular expressions (about a tenth of a second)."""
 
     def __init__(
         self,
         language: str,
         words: dict[str, str],
         join_apostrophes: bool,
-        exclusions: list[re.Pattern[str]],
+        exclusions: dict[str, list[re.Pattern[str]]],
         rules: list[_Rule],
     ) -> None:
-        """Prefer `load` or `from_file`; this takes already compiled parts."""
+        """Prefer `load` or `from_file`; this takes already compiled parts.
+
+        `exclusions` maps each level to the exclusions cut out before its rules run."""
         self.language = language
         self._words = words
         self._join_apostrophes = join_apostrophes
         self._exclusions = exclusions
-        self._rules = rules
+        self._rules = {level: [rule for rule in rules if rule.level == level] for level in LEVELS}
 
     @classmethod
     def load(cls, language: str) -> SafetyDetector:
-        """Detector for ``"en"`` or ``"fr"`` (``"fr-FR"`` works too); cached per language.
+        """Detector for ``"en"`` or ``"fr"`` (``"fr-FR"`` works too), read from safety/patterns/.
 
-        Raises ValueError for a language without a pattern file.
-        """
-        return _load_cached(_language_code(language))
+        Raises ValueError for a language without a pattern file."""
+        return cls.from_file(PATTERNS_DIR / f"{_language_code(language)}.yml")
 
     @classmethod
     def from_file(cls, path: str | Path) -> SafetyDetector:
@@ -146,35 +194,43 @@ class SafetyDetector:
             out.extend(self._words.get(part, part) for part in token.split())
         return " ".join(out)
 
-    def prepare(self, text: str) -> str:
-        """Normalised text with exclusions cut out (one piece per line): what rules see."""
-        return "\n".join(_pieces(self._laid_out(text)))
+    def prepare(self, text: str, level: str = CRISIS) -> str:
+        """Normalised text with the level's exclusions cut out (one piece per line): what its rules see."""
+        return "\n".join(_pieces(self._laid_out(self.normalise(text), level)))
 
     def assess(self, text: str) -> SafetyFinding | None:
-        """The first rule (in file order) that matches the utterance, or None."""
-        prepared = self._laid_out(text)
-        if not prepared.strip():
+        """The most serious finding (see `ASSESSMENT_ORDER`), or None.
+
+        Within a level, the first rule in file order that matches decides the kind."""
+        normalised = self.normalise(text)
+        if not normalised:
             return None
-        for rule in self._rules:
-            if rule.pattern.search(prepared) and (
-                rule.with_any is None or rule.with_any.search(prepared)
-            ):
-                return SafetyFinding(level=CRISIS, kind=rule.kind, rule=rule.id)
+        seen: dict[str, str] = {}
+        for level, urgent in ASSESSMENT_ORDER:
+            if level not in seen:
+                seen[level] = self._laid_out(normalised, level)
+            for rule in self._rules[level]:
+                if urgent is not None and rule.urgent != urgent:
+                    continue
+                if rule.pattern.search(seen[level]) and (
+                    rule.with_any is None or rule.with_any.search(seen[level])
+                ):
+                    return rule.finding()
         return None
 
     def excluded(self, text: str) -> bool:
-        """Whether a listed idiom, negation or other person's story is in `text`.
+        """Whether a listed idiom, negation or other person's story (of death or despair) is in `text`.
 
         That is positive knowledge that the words are not a crisis, which the
         trained classifier (the second signal) lacks.
         """
         laid_out = _layout([self.normalise(text)])
-        return any(exclusion.search(laid_out) for exclusion in self._exclusions)
+        return any(exclusion.search(laid_out) for exclusion in self._exclusions[CRISIS])
 
-    def _laid_out(self, text: str) -> str:
-        """Normalise, then cut out each exclusion, keeping the ``" a b \\n c "`` layout."""
-        laid_out = _layout([self.normalise(text)])
-        for exclusion in self._exclusions:
+    def _laid_out(self, normalised: str, level: str) -> str:
+        """Cut out each exclusion of `level`, keeping the ``" a b \\n c "`` layout."""
+        laid_out = _layout([normalised])
+        for exclusion in self._exclusions[level]:
             laid_out = _layout(_pieces(exclusion.sub(_CUT, laid_out)))
         return laid_out
 
@@ -221,17 +277,13 @@ def _language_code(language: str) -> str:
     return code
 
 
-@lru_cache(maxsize=None)
-def _load_cached(code: str) -> SafetyDetector:
-    return SafetyDetector.from_file(PATTERNS_DIR / f"{code}.yml")
-
-
 class _Compiler:
     """Reads and validates one pattern file; every complaint names file and line."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.fragments: dict[str, str] = {}
+        self.rule_ids: set[str] = set()
 
     def fail(self, problem: str, where: Any = None) -> SafetyDataError:
         line = getattr(where, "line", 0)
@@ -251,7 +303,8 @@ class _Compiler:
             problem = getattr(err, "problem", None) or err
             raise SafetyDataError(f"{self.path}{line}: YAML syntax error: {problem}") from err
         if not isinstance(data, dict):
-            raise self.fail("the file must be a mapping with 'language' and 'rules'")
+            raise self.fail("the file must be a mapping with 'language' and the levels "
+                            f"({', '.join(LEVELS)})")
         unknown = set(data) - _TOP_KEYS
         if unknown:
             key = sorted(unknown)[0]
@@ -262,7 +315,10 @@ class _Compiler:
         words, join = self._normalise_settings(data.get("normalise") or {})
         self._fragments(data.get("fragments") or {})
         exclusions = self._exclusions(data.get("exclusions") or [])
-        rules = self._rules(data.get("rules"))
+        if not any(data.get(level) for level in LEVELS):
+            raise self.fail(f"no rules: the file needs at least one of the levels {', '.join(LEVELS)} "
+                            "(each a mapping from kind to rules)")
+        rules = [rule for level in LEVELS for rule in self._level(level, data.get(level) or {})]
         return SafetyDetector(str(language), words, join, exclusions, rules)
 
     def _normalise_settings(self, section: Any) -> tuple[dict[str, str], bool]:
@@ -331,38 +387,61 @@ class _Compiler:
             parts.append(wrapped)
         return re.compile("|".join(parts), re.MULTILINE)
 
-    def _exclusions(self, section: Any) -> list[re.Pattern[str]]:
+    def _exclusions(self, section: Any) -> dict[str, list[re.Pattern[str]]]:
         if not isinstance(section, list):
-            raise self.fail("'exclusions' must be a list of {id, patterns}", section)
-        compiled = []
+            raise self.fail("'exclusions' must be a list of {id, patterns, levels}", section)
+        compiled: dict[str, list[re.Pattern[str]]] = {level: [] for level in LEVELS}
         for entry in section:
             entry_id = self._entry_id(entry, _EXCLUSION_KEYS, "exclusion")
             owner = f"exclusion {entry_id!r}"
-            compiled.append(self._pattern_list(entry.get("patterns"), owner, "patterns", entry_id))
+            pattern = self._pattern_list(entry.get("patterns"), owner, "patterns", entry_id)
+            levels = entry.get("levels", list(MIND_LEVELS))
+            if not isinstance(levels, list) or not levels or any(level not in LEVELS for level in levels):
+                raise self.fail(f"{owner}: 'levels' must be a list of levels among {', '.join(LEVELS)}",
+                                entry_id)
+            for level in levels:
+                compiled[level].append(pattern)
         return compiled
 
-    def _rules(self, section: Any) -> list[_Rule]:
-        if not isinstance(section, dict) or not section:
-            raise self.fail(f"missing key 'rules' (a mapping from kind to rules; kinds: {KINDS})")
+    def _level(self, level: str, section: Any) -> list[_Rule]:
+        """The rules of one level; body kinds carry an `urgent` flag a rule may override."""
+        if not isinstance(section, dict):
+            raise self.fail(f"'{level}' must be a mapping from kind to rules "
+                            f"(kinds: {', '.join(KINDS[level])})", level)
         rules: list[_Rule] = []
-        seen: set[str] = set()
         for kind, entries in section.items():
-            if kind not in KINDS:
-                raise self.fail(f"unknown kind {kind!r} (allowed: {', '.join(KINDS)})", kind)
-            if not isinstance(entries, list):
-                raise self.fail(f"kind {kind!r} must hold a list of rules", kind)
+            if kind not in KINDS[level]:
+                raise self.fail(f"unknown {level} kind {kind!r} (allowed: {', '.join(KINDS[level])})", kind)
+            urgent = False
+            if level == BODY:
+                if not isinstance(entries, dict) or set(entries) - _BODY_KIND_KEYS:
+                    raise self.fail(f"body kind {kind!r} must be a mapping with 'urgent' and 'rules'", kind)
+                urgent = self._flag(entries.get("urgent"), f"body kind {kind!r}", kind)
+                entries = entries.get("rules")
+            if not isinstance(entries, list) or not entries:
+                raise self.fail(f"{level} kind {kind!r} must hold a non-empty list of rules", kind)
             for entry in entries:
-                rule_id = self._entry_id(entry, _RULE_KEYS, f"{kind} rule")
-                if rule_id in seen:
-                    raise self.fail(f"duplicate rule id {rule_id!r}", rule_id)
-                seen.add(rule_id)
-                owner = f"rule {rule_id!r}"
-                pattern = self._pattern_list(entry.get("patterns"), owner, "patterns", rule_id)
-                with_any = None
-                if "with_any" in entry:
-                    with_any = self._pattern_list(entry["with_any"], owner, "with_any", rule_id)
-                rules.append(_Rule(str(kind), str(rule_id), pattern, with_any))
+                rules.append(self._rule(level, str(kind), entry, urgent))
         return rules
+
+    def _rule(self, level: str, kind: str, entry: Any, urgent: bool) -> _Rule:
+        rule_id = self._entry_id(entry, _BODY_RULE_KEYS if level == BODY else _RULE_KEYS, f"{kind} rule")
+        if rule_id in self.rule_ids:
+            raise self.fail(f"duplicate rule id {rule_id!r}", rule_id)
+        self.rule_ids.add(rule_id)
+        owner = f"rule {rule_id!r}"
+        pattern = self._pattern_list(entry.get("patterns"), owner, "patterns", rule_id)
+        with_any = None
+        if "with_any" in entry:
+            with_any = self._pattern_list(entry["with_any"], owner, "with_any", rule_id)
+        if "urgent" in entry:
+            urgent = self._flag(entry["urgent"], owner, rule_id)
+        return _Rule(level, kind, str(rule_id), pattern, with_any, urgent)
+
+    def _flag(self, value: Any, owner: str, where: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(f"{owner}: 'urgent' must be true or false", where)
+        return value
 
     def _entry_id(self, entry: Any, allowed: set[str], what: str) -> str:
         if not isinstance(entry, dict):
