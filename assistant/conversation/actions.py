@@ -80,6 +80,11 @@ class Actions:
         self._feelings = yaml.safe_load(FEELINGS_FILE.read_text(encoding="utf-8"))
         self._warn = warn
         self._variant_turns: dict[str, int] = self._read_variant_turns()
+        self._flow_actions: dict[str, Callable[[Parse], ActionResult]] = {}
+
+    def add_flow_actions(self, handlers: dict[str, Callable[[Parse], ActionResult]]) -> None:
+        """Dialogue actions run by an executor flow (a questionnaire, a consent, a reminder...)."""
+        self._flow_actions.update(handlers)
 
     # Saying ------------------------------------------------------------------
 
@@ -124,6 +129,8 @@ class Actions:
     def run(self, name: str, parse: Parse) -> ActionResult:
         if name.startswith("utter_"):
             return ActionResult(prompt=self.say_response(name))
+        if name in self._flow_actions:
+            return self._flow_actions[name](parse)
         if name in EXERCISE_FOR_ACTION:
             return self._exercise(EXERCISE_FOR_ACTION[name], parse)
         if name in CHECKIN_QUESTIONS:

@@ -10,11 +10,12 @@ being asked, the one way of asking (asking.py) reads the answer.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import Callable, Sequence
 
 from assistant.conversation.actions import Actions
 from assistant.conversation.asking import Asking, AnswerRules, Read, Reading
 from assistant.conversation.commands import run_command
+from assistant.conversation.flows import FLOW_KEY, Flow, Handover, Proactive, Step
 from assistant.conversation.scores import Scale
 from assistant.conversation.state import ConversationState, Owner, Prompt, Question
 from assistant.conversation.understanding import Understanding, Understood
@@ -41,7 +42,10 @@ EXERCISE_HANDOFF = frozenset({"talk_to_someone", "goodbye", "ask_to_call"})
 
 class Conversation:
     def __init__(self, session: Session, dialogue: Dialogue, understanding: Understanding, journal: Journal,
-                 scripts: dict[str, ExerciseScript], scale: Scale, warn: Callable[[str], None]):
+                 scripts: dict[str, ExerciseScript], scale: Scale, warn: Callable[[str], None],
+                 flows: Callable[[Conversation], Sequence[Flow]] = lambda conversation: (),
+                 proactive: Callable[[Conversation], Sequence[Proactive]] = lambda conversation: ()):
+        """`flows` and `proactive` build the executor's own flows and what may speak first, given the conversation."""
         self.session = session
         self.dialogue = dialogue
         self.understanding = understanding
@@ -51,6 +55,10 @@ class Conversation:
         runner = ExerciseRunner(session, self._judge, lambda: self.actions.text("utter_exercise_paused"),
                                 lambda: self.actions.text("utter_exercise_resumed"))
         self.actions = Actions(session, dialogue, journal, runner, scripts, self.responder, scale, session.clock, warn)
+        self.flows = {flow.name: flow for flow in flows(self)}
+        for flow in self.flows.values():
+            self.actions.add_flow_actions(flow.actions())
+        self.proactive = list(proactive(self))
         self.state = ConversationState()
         self.ended = False
         self._judged: tuple[Utterance, Understood] | None = None
@@ -64,14 +72,19 @@ class Conversation:
             while not self.ended:
                 # After a crisis the person's answer must always be heard: no wake phrase then.
                 waiting = self.state.silences > REPROMPTS and not self.state.after_crisis
-                utterance = self.session.listen(self.state.expectation,
-                                                WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S, needs_wake=waiting)
-                if utterance is None:
-                    self.state = replace(self.state, silences=self.state.silences + 1)
-                    self._after_silence()
-                else:
+                timeout = WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S
+                due_in = self._due_in()
+                speaks_first = due_in is not None and due_in < timeout
+                utterance = self.session.listen(self.state.expectation, max(0.0, due_in) if speaks_first else timeout,
+                                                needs_wake=waiting)
+                if utterance is not None:
                     self.state = replace(self.state, silences=0)
                     self.handle(utterance)
+                elif speaks_first:
+                    self._speak_first()
+                else:
+                    self.state = replace(self.state, silences=self.state.silences + 1)
+                    self._after_silence()
         except EndOfInput:
             pass
         finally:
@@ -90,12 +103,43 @@ class Conversation:
     def _ask(self, prompt: Prompt | Question | None) -> None:
         self.state = self.state.asking(prompt)
 
+    # Speaking first ---------------------------------------------------------------
+
+    def _due_in(self) -> float | None:
+        """Seconds until something wants to speak first; None while a question waits or nothing is due."""
+        if self.state.question is not None or not self.proactive:
+            return None
+        now = self.session.clock.local_time()
+        due = [moment for moment in (source.next_due(now) for source in self.proactive) if moment is not None]
+        return min((moment - now).total_seconds() for moment in due) if due else None
+
+    def _speak_first(self) -> None:
+        now = self.session.clock.local_time()
+        for source in self.proactive:
+            due = source.next_due(now)
+            if due is not None and due <= now:
+                self._take_step(source.speak(now))
+                self.state = replace(self.state, silences=0)
+                return
+
+    def _take_step(self, step: Step) -> None:
+        if isinstance(step, Handover):
+            self._ask(None)
+            self._unprompted(step.parse, None)
+        else:
+            self._ask(step)
+
     def _after_silence(self) -> None:
         silences, question = self.state.silences, self.state.question
         if question is not None and question.owner in (Owner.SAFETY, Owner.DISTRESS):
             if silences <= REPROMPTS + 1:
                 self._ask(self.responder.silence(question))
             return
+        if question is not None and question.get(FLOW_KEY) in self.flows:
+            step = self.flows[question.get(FLOW_KEY)].silence(question, silences)
+            if step is not False:
+                self._take_step(step)
+                return
         if silences <= REPROMPTS:
             self.actions.say_response(f"utter_reprompt_{self.state.expectation.kind}")
         elif silences == REPROMPTS + 1:
@@ -128,6 +172,11 @@ class Conversation:
                                 self._safety_requests() if self.state.in_safety else None)
         if question.owner in (Owner.SAFETY, Owner.DISTRESS):
             self._safety_answer(question, read, parse, utterance)
+        elif question.owner is Owner.EXECUTOR and question.get(FLOW_KEY) in self.flows:
+            if read.reading is Reading.COMMAND:
+                run_command(read.value, self.session, self.actions.text, question)
+            else:
+                self._take_step(self.flows[question.get(FLOW_KEY)].answer(question, read, parse))
         elif question.owner is Owner.CONFIRM:
             self._confirmation(question, read, parse, utterance)
         else:

@@ -1,8 +1,10 @@
 """The journal: check-ins, exercises and safety events, in SQLite on the device.
 
-Times are ISO-8601 UTC. The schema carries a version and migrates forward in
-one transaction, so an upgrade never leaves a half-changed file. Safety events
-keep the time and kind, never the words.
+Times are ISO-8601 UTC. Each part of the assistant that keeps records here
+(the core below; questionnaires, reminders, consent elsewhere) brings its own
+`Schema`: its tables and the migrations that grow them, versioned on its own,
+run forward in one transaction so an upgrade never leaves a half-changed file.
+Safety events keep the time and kind, never the words.
 """
 
 from __future__ import annotations
@@ -10,11 +12,15 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence, TypeVar
 
 import sqlite_utils
 
 from assistant.paths import private_file
+
+
+T = TypeVar("T")
 
 
 def utc_now() -> datetime:
@@ -49,9 +55,30 @@ def _sleep_answers_v2(db: sqlite_utils.Database) -> None:
     db["checkins"].add_column("sleep", int)
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_create_v1, _sleep_answers_v2]
-"""MIGRATIONS[n] takes the schema from version n to n + 1."""
-SCHEMA_VERSION = len(MIGRATIONS)
+Migration = Callable[[sqlite_utils.Database], None]
+
+
+@dataclass(frozen=True)
+class Schema:
+    """The tables one part of the assistant keeps in the journal, and how they grow."""
+
+    name: str
+    migrations: tuple[Migration, ...]
+    """migrations[n] takes this part from version n to n + 1."""
+
+    @property
+    def version(self) -> int:
+        return len(self.migrations)
+
+    @property
+    def version_key(self) -> str:
+        """Where the part's version is kept in the meta table (the core keeps the original name)."""
+        return "schema_version" if self.name == "core" else f"schema_version.{self.name}"
+
+
+CORE_SCHEMA = Schema("core", (_create_v1, _sleep_answers_v2))
+"""Check-ins, exercise sessions, safety events and the meta table every part uses."""
+SCHEMA_VERSION = CORE_SCHEMA.version
 
 
 class JournalError(Exception):
@@ -61,9 +88,11 @@ class JournalError(Exception):
 class Journal:
     """The device's own record of check-ins, exercises and safety events."""
 
-    def __init__(self, path: Path, now: Callable[[], datetime] = utc_now):
+    def __init__(self, path: Path, now: Callable[[], datetime] = utc_now, schemas: Sequence[Schema] = ()):
+        """`schemas`: the parts besides the core whose tables this journal holds."""
         self.path = path
         self._now = now
+        self._schemas = (CORE_SCHEMA, *schemas)
         fresh = not self.path.exists()
         if fresh:
             self.path.touch(mode=0o600)
@@ -73,27 +102,45 @@ class Journal:
 
     @property
     def schema_version(self) -> int:
+        return self.version_of(CORE_SCHEMA)
+
+    def version_of(self, schema: Schema) -> int:
         if "meta" not in self.db.table_names():
             return 0
-        row = self.db.execute("select value from meta where key = 'schema_version'").fetchone()
+        row = self.db.execute("select value from meta where key = ?", [schema.version_key]).fetchone()
         return int(row[0]) if row else 0
 
     def _migrate(self) -> None:
-        version = self.schema_version
-        if version > SCHEMA_VERSION:
-            raise JournalError(f"{self.path} was written by a newer version (schema {version})")
-        with self.db.conn:
-            for migrate in MIGRATIONS[version:]:
-                migrate(self.db)
-            if version < SCHEMA_VERSION:
-                self.db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+        for schema in self._schemas:
+            version = self.version_of(schema)
+            if version > schema.version:
+                raise JournalError(f"{self.path} was written by a newer version ({schema.name} schema {version})")
+            if version == schema.version:
+                continue
+            with self.db.conn:
+                for migrate in schema.migrations[version:]:
+                    migrate(self.db)
+                self.db["meta"].upsert({"key": schema.version_key, "value": str(schema.version)}, pk="key")
 
-    def _insert(self, table: str, record: dict) -> int:
+    def write(self, change: Callable[[sqlite_utils.Database], T]) -> T:
+        """Run `change` in one transaction; a failure (full disk, read-only file) is a JournalError."""
         try:
             with self.db.conn:
-                return self.db[table].insert(record).last_pk
+                return change(self.db)
         except sqlite3.Error as error:
             raise JournalError(str(error)) from error
+
+    def read(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        """Rows of a query as dicts; a failure to read is a JournalError."""
+        try:
+            cursor = self.db.execute(sql, list(params))
+            names = [column[0] for column in cursor.description or ()]
+            return [dict(zip(names, row)) for row in cursor.fetchall()]
+        except sqlite3.Error as error:
+            raise JournalError(str(error)) from error
+
+    def _insert(self, table: str, record: dict) -> int:
+        return self.write(lambda db: db[table].insert(record).last_pk)
 
     # Meta -----------------------------------------------------------------
 
@@ -102,11 +149,7 @@ class Journal:
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
-        try:
-            with self.db.conn:
-                self.db["meta"].upsert({"key": key, "value": value}, pk="key")
-        except sqlite3.Error as error:
-            raise JournalError(str(error)) from error
+        self.write(lambda db: db["meta"].upsert({"key": key, "value": value}, pk="key"))
 
     # Records --------------------------------------------------------------
 
@@ -122,11 +165,7 @@ class Journal:
         if question not in CHECKIN_ANSWERS:
             raise ValueError(f"a check-in has no question {question!r}")
         _check_score(score)
-        try:
-            with self.db.conn:
-                self.db["checkins"].update(checkin_id, {question: score})
-        except sqlite3.Error as error:
-            raise JournalError(str(error)) from error
+        self.write(lambda db: db["checkins"].update(checkin_id, {question: score}))
 
     def add_exercise(self, exercise: str, kind: str, started: datetime, outcome: str) -> None:
         ended = self._now()
