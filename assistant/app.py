@@ -16,12 +16,19 @@ from assistant.exercises.scripts import load_scripts
 from assistant.journal.store import Journal
 from assistant.messages import UserFacingError, message
 from assistant.paths import Home
+from assistant.questionnaires.flow import QuestionnaireFlow
+from assistant.questionnaires.loader import load_catalogue as load_questionnaires
+from assistant.questionnaires.store import QUESTIONNAIRE_SCHEMA, QuestionnaireStore
 from assistant.session.clock import Clock, device_zone
 from assistant.session.events import EventSink
 from assistant.session.inbox import Inbox
 from assistant.session.session import Session
 from assistant.session.speech import Voice
 from assistant.settings import Settings, SettingsStore
+
+
+JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA,)
+"""The parts besides the core that keep tables in the journal."""
 
 
 def warn(text: str) -> None:
@@ -92,5 +99,13 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
     for error in errors:
         warn(message("exercise_file_broken", parts.lang, problem=error))
     session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
-    return Conversation(session, dialogue, Understanding(parts.lang, model),
-                        Journal(parts.home.journal_db, now=clock.local_time), scripts, load_scales()[parts.lang], warn)
+    journal = Journal(parts.home.journal_db, now=clock.local_time, schemas=JOURNAL_SCHEMAS)
+    catalogue, broken = load_questionnaires()
+    for error in broken:
+        warn(message("questionnaire_file_broken", parts.lang, problem=error))
+
+    def flows(conversation: Conversation) -> list:
+        return [QuestionnaireFlow(conversation, catalogue, QuestionnaireStore(conversation.journal), warn)]
+
+    return Conversation(session, dialogue, Understanding(parts.lang, model), journal, scripts,
+                        load_scales()[parts.lang], warn, flows=flows)

@@ -211,6 +211,10 @@ def parser() -> argparse.ArgumentParser:
     settings.add_argument("key", nargs="?", help="for set: " + ", ".join(CHECKS))
     settings.add_argument("value", nargs="?")
     settings.set_defaults(handler=_settings)
+
+    from assistant.questionnaires import commands as questionnaires
+
+    questionnaires.register(commands)
     return top
 
 

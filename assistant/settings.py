@@ -87,6 +87,8 @@ class Settings:
     contact: Contact = field(default_factory=Contact)
     time_zone: str | None = None
     """IANA time zone ("Europe/Paris") when the device's own is wrong; None: the device's."""
+    grammatical_form: str | None = None
+    """How French words that agree with the listener are said ("sentie" or "senti"): feminine, masculine, or None."""
 
     @property
     def region_in_use(self) -> str:
@@ -184,6 +186,7 @@ CHECKS: dict[str, Check] = {
     "contact.name": _text,
     "contact.phone": _phone,
     "time_zone": _zone,
+    "grammatical_form": _one_of(("feminine", "masculine"), str.lower),
 }
 """Every setting by dotted name, with what makes its value acceptable."""
 

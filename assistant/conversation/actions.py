@@ -81,6 +81,7 @@ class Actions:
         self._warn = warn
         self._variant_turns: dict[str, int] = self._read_variant_turns()
         self._flow_actions: dict[str, Callable[[Parse], ActionResult]] = {}
+        self._summary_lines: list[Callable[[], str | None]] = []
 
     def add_flow_actions(self, handlers: dict[str, Callable[[Parse], ActionResult]]) -> None:
         """Dialogue actions run by an executor flow (a questionnaire, a consent, a reminder...)."""
@@ -123,6 +124,10 @@ class Actions:
         except (ValueError, JournalError):
             return {}
         return {name: int(turn) for name, turn in stored.items()} if isinstance(stored, dict) else {}
+
+    def add_summary_line(self, line: Callable[[], str | None]) -> None:
+        """A sentence a flow adds to "how have I been" (the last wellbeing questionnaire against the one before)."""
+        self._summary_lines.append(line)
 
     # Running what the dialogue picked ---------------------------------------------
 
@@ -203,6 +208,8 @@ class Actions:
         prompt = None
         for name, values in summary.responses:
             prompt = self.say_response(name, **values)
+        for line in filter(None, (added() for added in self._summary_lines)):
+            self._session.say(line)
         return ActionResult({"low_mood": summary.low}, prompt=prompt)
 
     # Feelings -------------------------------------------------------------------

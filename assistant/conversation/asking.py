@@ -11,7 +11,7 @@ reading leads to; this module only reads.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
 
@@ -52,6 +52,8 @@ class Read:
     value: Any = None
     score: Score | None = None
     """For a score question: the score read, and how surely."""
+    confidence: float | None = None
+    """The recogniser's confidence in the words (0 to 1), None when typed: a flow may confirm unsure answers."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,10 @@ class Asking:
         `requests` narrows which requests may leave the question (the safety
         question lets fewer through); by default those of answers.yml.
         """
+        return replace(self._read(question, parse, confidence, requests), confidence=confidence)
+
+    def _read(self, question: Question, parse: Parse, confidence: float | None,
+              requests: frozenset[str] | None) -> Read:
         intent = parse.intent
         if intent in self.rules.commands:
             return Read(Reading.COMMAND, intent)

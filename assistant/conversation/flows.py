@@ -60,6 +60,11 @@ class Flow(Protocol):
     def silence(self, question: Question, silences: int) -> Step | bool:
         """Nobody answered one of its questions (`silences` in a row): a step, or False for the usual reprompts."""
 
+    # Optional: `takes(question, parse) -> bool` says the flow reads this utterance as an answer even
+    # when the NLU heard a universal command in it ("presque tous les jours" is an answer, not "faster").
+    # Optional: `dropped(question)` is called when one of the flow's questions is left for something else
+    # (a crisis, a request), so the flow can close what it started (a questionnaire is marked incomplete).
+
 
 class Proactive(Protocol):
     """Something that may speak first: a reminder at its time, a daily check-in."""

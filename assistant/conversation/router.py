@@ -45,7 +45,11 @@ class Conversation:
                  scripts: dict[str, ExerciseScript], scale: Scale, warn: Callable[[str], None],
                  flows: Callable[[Conversation], Sequence[Flow]] = lambda conversation: (),
                  proactive: Callable[[Conversation], Sequence[Proactive]] = lambda conversation: ()):
-        """`flows` and `proactive` build the executor's own flows and what may speak first, given the conversation."""
+        """`flows` and `proactive` build the executor's own flows and what else may speak first, given the conversation.
+
+        A flow that may speak first (it has `next_due`) is asked too, and one that
+        adds to "how have I been" (it has `summary_line`) is heard there.
+        """
         self.session = session
         self.dialogue = dialogue
         self.understanding = understanding
@@ -58,8 +62,11 @@ class Conversation:
         self.flows = {flow.name: flow for flow in flows(self)}
         for flow in self.flows.values():
             self.actions.add_flow_actions(flow.actions())
-        self.proactive = list(proactive(self))
+            if hasattr(flow, "summary_line"):
+                self.actions.add_summary_line(flow.summary_line)
+        self.proactive = [flow for flow in self.flows.values() if hasattr(flow, "next_due")] + list(proactive(self))
         self.state = ConversationState()
+        self._spoke_first_at: float | None = None
         self.ended = False
         self._judged: tuple[Utterance, Understood] | None = None
         self._warn = warn
@@ -74,8 +81,14 @@ class Conversation:
                 waiting = self.state.silences > REPROMPTS and not self.state.after_crisis
                 timeout = WAITING_LISTEN_S if waiting else REPROMPT_AFTER_S
                 due_in = self._due_in()
-                speaks_first = due_in is not None and due_in < timeout
-                utterance = self.session.listen(self.state.expectation, max(0.0, due_in) if speaks_first else timeout,
+                if due_in is not None and due_in <= 0 and self._spoke_first_at != self.session.clock.now():
+                    # Due now: it speaks before listening (once per moment, so a source that stays due
+                    # cannot keep the user from being heard).
+                    self._spoke_first_at = self.session.clock.now()
+                    self._speak_first()
+                    continue
+                speaks_first = due_in is not None and 0 < due_in < timeout
+                utterance = self.session.listen(self.state.expectation, due_in if speaks_first else timeout,
                                                 needs_wake=waiting)
                 if utterance is not None:
                     self.state = replace(self.state, silences=0)
@@ -101,7 +114,13 @@ class Conversation:
                 self._warn(message("journal_unwritable", self.session.lang, problem=error))
 
     def _ask(self, prompt: Prompt | Question | None) -> None:
+        before = self.state.question
         self.state = self.state.asking(prompt)
+        flow = self.flows.get(before.get(FLOW_KEY)) if before is not None else None
+        if flow is not None and (self.state.question is None or self.state.question.get(FLOW_KEY) != flow.name):
+            dropped = getattr(flow, "dropped", None)
+            if dropped is not None:
+                dropped(before)
 
     # Speaking first ---------------------------------------------------------------
 
@@ -173,10 +192,12 @@ class Conversation:
         if question.owner in (Owner.SAFETY, Owner.DISTRESS):
             self._safety_answer(question, read, parse, utterance)
         elif question.owner is Owner.EXECUTOR and question.get(FLOW_KEY) in self.flows:
-            if read.reading is Reading.COMMAND:
+            flow = self.flows[question.get(FLOW_KEY)]
+            takes = getattr(flow, "takes", None)
+            if read.reading is Reading.COMMAND and not (takes is not None and takes(question, parse)):
                 run_command(read.value, self.session, self.actions.text, question)
             else:
-                self._take_step(self.flows[question.get(FLOW_KEY)].answer(question, read, parse))
+                self._take_step(flow.answer(question, read, parse))
         elif question.owner is Owner.CONFIRM:
             self._confirmation(question, read, parse, utterance)
         else:

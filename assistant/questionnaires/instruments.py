@@ -66,6 +66,9 @@ class Item:
     """Scored the other way round (GDS: one point on "no")."""
     source_item: str | None = None
     """The item of the longer instrument it comes from ("PHQ-9 item 1")."""
+    distress_on: str | None = None
+    """The option that says the person feels hopeless ("yes" to "Is your situation hopeless?"): the
+    conversation then asks the distress question, as when distress is said in words."""
 
 
 @dataclass(frozen=True)

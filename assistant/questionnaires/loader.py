@@ -51,7 +51,7 @@ class _InstrumentChecker(Checker):
         if node["scale"] not in self.shared.scales:
             raise self.fail(node["scale"], f"scale '{node['scale']}' has no phrases in {COMMON}/answers.yml")
         options = self.options(node)
-        items = self.items(node)
+        items = self.items(node, options)
         scoring = self.scoring(node, options, len(items))
         source = self.mapping(node["source"], "'source'", {"citation", "url", "translations_url"}, {"citation"}, node)
         recall = node.get("recall")
@@ -95,11 +95,12 @@ class _InstrumentChecker(Checker):
                                              f"which are not options here")
         return tuple(options)
 
-    def items(self, node: dict) -> tuple[Item, ...]:
+    def items(self, node: dict, options: tuple[Option, ...]) -> tuple[Item, ...]:
         items = []
         entries = self.listing(node["items"], "'items'", node)
         for position, entry in enumerate(entries, start=1):
-            entry = self.mapping(entry, "an item", {"id", "text", "reversed", "source_item"}, {"id", "text"}, entries)
+            entry = self.mapping(entry, "an item", {"id", "text", "reversed", "source_item", "distress_on"},
+                                 {"id", "text"}, entries)
             item_id = self.text(entry["id"], "an item's 'id'", entry)
             reversed_ = entry.get("reversed", False)
             if not isinstance(reversed_, bool):
@@ -114,7 +115,11 @@ class _InstrumentChecker(Checker):
                 if word:
                     raise self.fail(entry["text"], f"item '{item_id}' asks about death or self-harm ('{word}' in {lang}): "
                                                    f"such items are never asked by voice ({COMMON}/forbidden.yml)")
-            items.append(Item(id=item_id, position=position, text=text, reversed=reversed_, source_item=source_item))
+            distress_on = entry.get("distress_on")
+            if distress_on is not None and str(distress_on) not in {option.key for option in options}:
+                raise self.fail(entry, f"item '{item_id}': 'distress_on' must be one of the options' keys")
+            items.append(Item(id=item_id, position=position, text=text, reversed=reversed_, source_item=source_item,
+                              distress_on=str(distress_on) if distress_on is not None else None))
         ids = [item.id for item in items]
         if len(set(ids)) != len(ids):
             raise self.fail(entries, "two items have the same id")
