@@ -37,6 +37,8 @@ from assistant.text import fold
 EXPLICIT_REQUESTS = frozenset({"start_breathing", "start_meditation", "start_grounding", "talk_to_someone",
                                "ask_to_call", "ask_is_human", "ask_who_listens"})
 """Requests that leave the safety question once the helpline was given: the person asked for them."""
+SPEECH_ATTEMPTS = 2
+"""How many times a safety sentence is tried on the voice before it is only printed and shown."""
 SAFE_NOW = "safe_now"
 REPEAT_NUMBER = "repeat_number"
 THOUGHTS = "thoughts"
@@ -110,9 +112,19 @@ class SafetyResponder:
             if key.startswith("contact") and not self._session.settings.contact.phone:
                 continue
             text = self._texts.sentences[key][self._session.lang].format(**values)
-            self._session.say(text, slow=True)
+            self._say_surely(text)
             said.append(text)
         return tuple(said)
+
+    def _say_surely(self, text: str) -> None:
+        """A safety sentence must reach the person: if the voice fails, it is printed and tried once more."""
+        for attempt in range(SPEECH_ATTEMPTS):
+            try:
+                self._session.say(text, slow=True)
+                return
+            except Exception as error:  # noqa: BLE001 - a synthesiser may fail in any way; the number must go out
+                self._warn(message("safety_speech_failed", self._session.lang, text=text, problem=error))
+        self._session.emit("say", text=text, lang=self._session.lang)
 
     def _ask(self, name: str, owner: Owner, *keys: str) -> Question:
         """Say `keys`, the last of which is the question; the question is asked again with that last one."""
