@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.exercises.scripts import ExerciseScriptError, load_script, load_scripts
-from assistant.paths import EXERCISES_DIR
+from assistant.exercises.scripts import SCRIPTS_DIR, ExerciseScriptError, load_script, load_scripts
 
 
 def test_every_shipped_script_loads_in_both_languages():
@@ -58,7 +57,7 @@ def test_a_broken_script_names_the_file_line_and_problem(tmp_path, text, problem
 
 
 def test_a_broken_file_is_left_out_and_the_others_still_load(tmp_path):
-    shutil.copy(EXERCISES_DIR / "resonance_breathing.yml", tmp_path)
+    shutil.copy(SCRIPTS_DIR / "resonance_breathing.yml", tmp_path)
     _write(tmp_path, "broken", "id: broken\n: : :\n")
     scripts, errors = load_scripts(tmp_path)
     assert list(scripts) == ["resonance_breathing"]

@@ -16,6 +16,9 @@ import yaml
 from assistant import LANGUAGES
 from assistant.paths import AUDIO_DIR, EXERCISES_DIR
 
+SCRIPTS_DIR = EXERCISES_DIR / "scripts"
+"""One file per exercise; beside it in exercises/ live the programme's rules and the runner's phrases."""
+
 KINDS = ("breathing", "meditation", "grounding", "relaxation", "sleep")
 STEP_KEYS = {"say", "tone", "pause", "seconds"}
 
@@ -193,7 +196,7 @@ def load_script(path: Path) -> ExerciseScript:
     return checker.script(node)
 
 
-def load_scripts(folder: Path = EXERCISES_DIR) -> tuple[dict[str, ExerciseScript], list[ExerciseScriptError]]:
+def load_scripts(folder: Path = SCRIPTS_DIR) -> tuple[dict[str, ExerciseScript], list[ExerciseScriptError]]:
     """Every script in `folder` by id, and the errors of those left out."""
     scripts: dict[str, ExerciseScript] = {}
     errors: list[ExerciseScriptError] = []
