@@ -28,6 +28,8 @@ from assistant.session.speech import speech_seconds
 
 PAUSED_LISTEN_S = 30.0
 """While paused, how long each listen lasts before listening again (seconds)."""
+CLOCK_TOLERANCE_S = 1e-6
+"""Closer than this to a moment is on it: time spent paused makes exercise time a difference of floats."""
 SHORTER_KEEPS_OF_SILENCES = 0.5
 """A shorter length is taken only if the rest still fits with silences at least this fraction of what was written."""
 
@@ -168,8 +170,8 @@ class ExerciseRunner:
     def _wait_until(self, moment: float | Callable[[], float]) -> None:
         """Wait until `moment` (exercise time; a function when it may be planned again meanwhile)."""
         target = moment if callable(moment) else (lambda: moment)
-        while self._now() < target():
-            self._react(self._session.pause(target() - self._now()))
+        while (remaining_s := target() - self._now()) > CLOCK_TOLERANCE_S:
+            self._react(self._session.pause(remaining_s))
 
     def _rest_after(self, part: str, index: int, minutes: int) -> tuple[float, float]:
         """(fixed, flexible) seconds still to come in the linear parts after step `index` of `part`."""
@@ -250,9 +252,9 @@ class ExerciseRunner:
                 if index == len(script.cycle) - 1:
                     self._encourage(self._cycle_number, anchor + step.seconds)
                 anchor += step.seconds
+            self._wait_until(anchor)
             self._cycle_number += 1
         self._position = ("outro", -1)
-        self._wait_until(self._cycle_start + self._cycle_count * script.cycle_seconds)
 
     def _encourage(self, cycle_number: int, step_end: float) -> None:
         script = self._script

@@ -418,13 +418,13 @@ class _ScriptChecker(Checker):
                     raise self.fail(item, f"the {lang} cue takes {said:.1f} s at the slowest rate "
                                           f"({SLOWEST_RATE_WPM} words a minute), longer than its {step.seconds:g} s")
         last = script.cycle[-1]
-        for line in script.encouragements:
+        for item, line in zip(node.get("encouragement", {}).get("lines", []), script.encouragements):
             for lang, text in line.items():
                 cue = speech_seconds(last.say[lang], DEFAULT_RATE_WPM) if last.say else 0.0
                 room = last.seconds - cue - ENCOURAGEMENT_MARGIN_S
                 if speech_seconds(text, DEFAULT_RATE_WPM) > room:
-                    raise self.fail(node["encouragement"], f"the {lang} encouragement '{text}' does not fit in "
-                                                           f"the {room:.1f} s after the last cue: it would never be said")
+                    raise self.fail(item, f"the {lang} encouragement '{text}' does not fit in "
+                                          f"the {room:.1f} s after the last cue: it would never be said")
 
     def lengths_come_out(self, node: Any, script: ExerciseScript) -> None:
         low, high = FLEX_RANGE[script.made_by]
@@ -441,8 +441,8 @@ class _ScriptChecker(Checker):
                 error = abs(planned.total_s - minutes * 60) / (minutes * 60)
                 if error > MAX_LENGTH_ERROR or not low <= planned.factor <= high:
                     stretch = f", its silences stretched {planned.factor:.2f} times" if flexible else ""
-                    raise self.fail(node["lengths"], f"at {minutes} minutes the {lang} script would last "
-                                                     f"{planned.total_s / 60:.1f} minutes{stretch}; "
+                    raise self.fail(node["lengths"], f"at {minutes} min the {lang} script would last "
+                                                     f"{planned.total_s / 60:.1f} min{stretch}; "
                                                      f"adjust its steps, silences or lengths")
                 if not script.cycle:
                     self.no_line_twice(node, script, minutes, lang)
@@ -452,7 +452,7 @@ class _ScriptChecker(Checker):
                 if script.part(part)[index].say]
         repeated = {text for text in said if said.count(text) > 1}
         if repeated:
-            raise self.fail(node, f"at {minutes} minutes the same line is said twice: '{sorted(repeated)[0]}'")
+            raise self.fail(node, f"at {minutes} min the same line is said twice: '{sorted(repeated)[0]}'")
 
 
 def load_script(path: Path) -> ExerciseScript:
