@@ -208,7 +208,7 @@ cycle:
     (_broken(CYCLE, "contraindications: []\n", "contraindications: []\nfade:\n  intro: {rate_scale: 0.8}\n"),
      "a breathing script can fade only its 'outro'", 9),
     (CYCLE + "encouragement:\n  every_cycles: 2\n  lines:\n    - {en: You are doing really very well indeed my friend and I am proud, fr: Bien}\n",
-     "the en encouragement 'You are doing really very well indeed my friend and I am proud' does not fit", 20),
+     "the en encouragement 'You are doing really very well indeed my friend and I am proud' does not fit", 19),
     (_broken(CYCLE, "minutes: [1], default: 1", "minutes: [1, 2], default: 1").replace("cycle:", "cycle:", 1)
      + "outro:\n  - say: {en: Bye, fr: Au revoir}\n    from_minutes: 2\n", "unknown step keys: from_minutes", 17),
 ])
