@@ -315,6 +315,8 @@ _STEP_DOWN_SENTENCES = {
     "offer_gentler": {"title", "length", "next_title", "next_length"},
     "why_gentler": {"title", "length", "next_title", "next_length"},
 }
+_OFFER_DIRECTIONS = (("longer", "next_exercise"), ("shorter", "gentler"))
+"""Progression offers go up or down; one offer each way, then quiet for a while."""
 _WHEN = {"need", "mood_today_at_most", "slept_at_most", "hours", "liked"}
 
 
@@ -678,22 +680,26 @@ class Programme:
         if not enabled or not window:
             return None
         latest = max(window, key=lambda session: session.started_at)
+        offer, quiet_days = None, 0
         if latest.outcome == "stopped":
-            stopped = sum(1 for session in window if session.outcome == "stopped")
-            if stopped >= rules.step_down_stopped and not self._offered(user, exercise_id, ("shorter", "gentler"),
-                                                                        now, rules.step_down_quiet_days):
-                return self._step_down(script, latest.minutes or self.usual_minutes(script, user), user)
+            if sum(1 for session in window if session.outcome == "stopped") >= rules.step_down_stopped:
+                offer = self._step_down(script, latest.minutes or self.usual_minutes(script, user), user)
+                quiet_days = rules.step_down_quiet_days
+        elif latest.outcome == "finished":
+            length = self.usual_minutes(script, user)
+            finished = sum(1 for session in window if session.outcome == "finished" and session.minutes == length)
+            if finished >= rules.step_up_finished:
+                offer = self._step_up(script, length, finished, user)
+                quiet_days = rules.step_up_quiet_days
+        if offer is None or self._offered(user, exercise_id, offer.kind, now, quiet_days):
             return None
-        length = self.usual_minutes(script, user)
-        finished = sum(1 for session in window if session.outcome == "finished" and session.minutes == length)
-        if (latest.outcome == "finished" and finished >= rules.step_up_finished
-                and not self._offered(user, exercise_id, ("longer", "next_exercise"), now, rules.step_up_quiet_days)):
-            return self._step_up(script, length, finished, user)
-        return None
+        return offer
 
     @staticmethod
-    def _offered(user: UserRecord, exercise_id: str, kinds: tuple[str, ...], now: datetime, days: int) -> bool:
-        return any(offer.exercise_id == exercise_id and offer.kind in kinds and now - offer.at < timedelta(days=days)
+    def _offered(user: UserRecord, exercise_id: str, kind: str, now: datetime, days: int) -> bool:
+        """Whether an offer the same way (up or down) was made about the exercise in the last `days` days."""
+        same_way = next(kinds for kinds in _OFFER_DIRECTIONS if kind in kinds)
+        return any(offer.exercise_id == exercise_id and offer.kind in same_way and now - offer.at < timedelta(days=days)
                    for offer in user.offers)
 
     def _step_up(self, script: ExerciseScript, length: int, finished: int, user: UserRecord) -> Offer | None:
