@@ -327,3 +327,16 @@ def test_a_broken_rules_file_names_the_file_line_and_problem(tmp_path, old, new,
         # A block ("key:" then indented lines) starts on the line after its key.
         expected = _line_of(text, at) + (1 if at.endswith(":\n") else 0)
         assert f"line {expected}:" in str(error.value)
+
+
+def test_the_programme_speaks_french_with_vous_and_no_gender():
+    from test_exercise_scripts import ONE_GENDER, TU_FORMS
+
+    rules = PROGRAMME.rules
+    sentences = [*rules.sentences.values(), rules.suggestion_offer, *rules.progression.step_up_sentences.values(),
+                 *rules.progression.step_down_sentences.values(), *(r.reason for r in rules.suggestions),
+                 *(r.why for r in rules.suggestions), *(f.reason for f in rules.health_flags.values() if f.reason),
+                 *(s.title for s in rules.sections)]
+    for sentence in sentences:
+        french = sentence.texts["fr"].lower()
+        assert not re.search(TU_FORMS, french) and not re.search(ONE_GENDER, french), french

@@ -96,8 +96,9 @@ def test_the_cyclic_sigh_breathes_out_about_twice_as_long_as_in():
 
 SIGHT = {"en": r"\b(see|seeing|sees|look|looking|watch|watching|visuali[sz]e|picture|notice what you see)\b",
          "fr": r"\b(voir|voyez|regardez|regarder|visualisez|visualiser|observez ce que vous voyez)\b"}
-TU_FORMS = r"\b(tu|te|toi|ton|ta|tes|t'|ton)\b"
-ONE_GENDER = r"\b(prêt|assis|allongé|installé|détendu|seul|reposé|concentré|heureux|tranquille et prêt)\b"
+TU_FORMS = r"\b(tu|te|toi|ton|ta|tes)\b|\bt'"
+ONE_GENDER = r"\b(prêt|assis|allongé|installé|détendu|seul|reposé|concentré|heureux)\b"
+"""Words that would say the listener is a man ("assis ou allongé"); the scripts find other ways."""
 
 
 def _all_texts(script) -> list[dict[str, str]]:
