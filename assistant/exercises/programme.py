@@ -33,7 +33,8 @@ from assistant.paths import EXERCISES_DIR
 from assistant.text import fold
 
 PROGRAMME_FILE = EXERCISES_DIR / "programme.yml"
-_SAYS_MINUTES = re.compile(r"\bmin(ute)?s?\b")
+_SAYS_MINUTES = re.compile(r"\b(min|mins|minutes?|hours?|heures?)\b")
+"""A number is a length only when the words say minutes (or hours, for "half an hour" and "une demi-heure")."""
 LENGTH_WORDS = ("short", "long")
 """The values of the `length` entity: "a short one" is the shortest length, "a long one" the longest."""
 
@@ -525,7 +526,8 @@ class Programme:
 
         `entities` as the NLU gives them ({"entity", "value"}): `exercise` (a script
         id), `need`, `length` (short, long) and `minutes`. A number counts as minutes
-        only when the words say minutes: "four seven eight breathing" asks for no length.
+        only when the words say minutes (or hours: "half an hour" once the minutes
+        lookup has it): "four seven eight breathing" asks for no length.
         """
         if intent not in self.rules.intents:
             return None
