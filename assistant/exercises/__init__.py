@@ -1,1 +1,2 @@
-"""Exercise scripts (the data in exercises/, checked on load) and the runner that times them."""
+"""Exercises: the scripts (exercises/scripts/, checked on load), the runner that times them,
+and the programme that lists, chooses, suggests and grows them (exercises/programme.yml)."""

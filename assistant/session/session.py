@@ -45,15 +45,19 @@ class Session:
 
     # Output ---------------------------------------------------------------
 
-    def say(self, text: str, slow: bool = False, remember: bool = True) -> Utterance | None:
+    def say(self, text: str, slow: bool = False, remember: bool = True, rate_scale: float = 1.0,
+            volume_scale: float = 1.0) -> Utterance | None:
         """Speak `text`; `slow` for numbers to write down; `remember` it for "repeat".
 
-        Returns what the user said meanwhile, if anything.
+        `rate_scale` and `volume_scale` are fractions of the user's own rate and
+        volume, for an exercise that fades (the sleep wind-down gets slower and
+        softer); the user's settings stay as they are. Returns what the user said
+        meanwhile, if anything.
         """
-        rate = self.settings.voice.rate_wpm
+        rate = self.settings.voice.rate_wpm * rate_scale
         if slow:
             rate = min(rate, NUMBER_RATE_WPM)
-        playback = self.voice.speech(text, self.lang, rate, self.settings.voice.volume)
+        playback = self.voice.speech(text, self.lang, rate, self.settings.voice.volume * volume_scale)
         self.events.emit("say", text=text, lang=self.lang)
         self.last_said = text
         if remember:
@@ -69,9 +73,9 @@ class Session:
         self._unanswered = interruption or self._unanswered
         return interruption
 
-    def tone(self, name: str) -> Utterance | None:
-        """Play the sound audio/<name>.wav; returns an interruption, if any."""
-        playback = self.voice.sound(AUDIO_DIR / f"{name}.wav", self.settings.voice.volume)
+    def tone(self, name: str, volume_scale: float = 1.0) -> Utterance | None:
+        """Play the sound audio/<name>.wav, `volume_scale` times the user's volume; returns an interruption, if any."""
+        playback = self.voice.sound(AUDIO_DIR / f"{name}.wav", self.settings.voice.volume * volume_scale)
         self.events.emit("tone", name=name)
         return self._play(playback, "")
 
