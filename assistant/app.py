@@ -12,6 +12,9 @@ from assistant.conversation.scores import load_scales
 from assistant.conversation.understanding import Understanding
 from assistant.dialogue.engine import DialogueModel
 from assistant.dialogue.training import ensure_trained, model_path
+from assistant.exercises.coach import ExerciseFlow
+from assistant.exercises.programme import load_programme
+from assistant.exercises.records import PROGRAMME_SCHEMA, ProgrammeRecords
 from assistant.exercises.scripts import load_scripts
 from assistant.journal.store import Journal
 from assistant.messages import UserFacingError, message
@@ -27,7 +30,7 @@ from assistant.session.speech import Voice
 from assistant.settings import Settings, SettingsStore
 
 
-JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA,)
+JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA, PROGRAMME_SCHEMA)
 """The parts besides the core that keep tables in the journal."""
 
 
@@ -98,6 +101,7 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
     scripts, errors = load_scripts()
     for error in errors:
         warn(message("exercise_file_broken", parts.lang, problem=error))
+    programme = load_programme(scripts)
     session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
     journal = Journal(parts.home.journal_db, now=clock.local_time, schemas=JOURNAL_SCHEMAS)
     catalogue, broken = load_questionnaires()
@@ -105,7 +109,16 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
         warn(message("questionnaire_file_broken", parts.lang, problem=error))
 
     def flows(conversation: Conversation) -> list:
-        return [QuestionnaireFlow(conversation, catalogue, QuestionnaireStore(conversation.journal), warn)]
+        settings = lambda: conversation.session.settings  # noqa: E731 - speech settings change as it talks
+        return [QuestionnaireFlow(conversation, catalogue, QuestionnaireStore(conversation.journal), warn),
+                ExerciseFlow(conversation, programme, ProgrammeRecords(conversation.journal),
+                             lambda: health_flags(settings()), lambda: settings().suggestions, warn)]
 
-    return Conversation(session, dialogue, Understanding(parts.lang, model), journal, scripts,
-                        load_scales()[parts.lang], warn, flows=flows)
+    return Conversation(session, dialogue, Understanding(parts.lang, model), journal, load_scales()[parts.lang], warn,
+                        flows=flows)
+
+
+def health_flags(settings: Settings) -> frozenset[str]:
+    """The health conditions a caregiver recorded, by name (heart_or_lung, pregnancy, ...)."""
+    health = getattr(settings, "health", None)
+    return frozenset(name for name, on in vars(health).items() if on) if health is not None else frozenset()

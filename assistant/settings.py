@@ -87,6 +87,8 @@ class Settings:
     contact: Contact = field(default_factory=Contact)
     time_zone: str | None = None
     """IANA time zone ("Europe/Paris") when the device's own is wrong; None: the device's."""
+    suggestions: bool = True
+    """Whether the assistant suggests exercises that fit the moment and the next step; off: only what is asked."""
     grammatical_form: str | None = None
     """How French words that agree with the listener are said ("sentie" or "senti"): feminine, masculine, or None."""
 
@@ -187,6 +189,7 @@ CHECKS: dict[str, Check] = {
     "contact.phone": _phone,
     "time_zone": _zone,
     "grammatical_form": _one_of(("feminine", "masculine"), str.lower),
+    "suggestions": _flag,
 }
 """Every setting by dotted name, with what makes its value acceptable."""
 

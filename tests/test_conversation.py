@@ -30,11 +30,24 @@ def test_first_conversation_introduces_an_automated_helper_then_welcomes_back(co
     assert said(converse([]))[0].startswith("Hello again")
 
 
-def test_breathing_keeps_an_exact_four_six_rhythm_for_five_minutes_then_offers_a_check_in(converse):
+def exercise_seconds(events: list[dict]) -> float:
+    started, ended = of_kind(events, "exercise")[0], of_kind(events, "exercise")[-1]
+    return ended["t"] - started["t"]
+
+
+def test_a_new_user_asking_for_breathing_starts_with_the_gentle_count_at_its_shortest(converse):
     events = converse(["I'd like to do some breathing please"])
+    assert [(event["id"], event["state"]) for event in of_kind(events, "exercise")] == [
+        ("gentle_count", "started"), ("gentle_count", "finished")]
+    assert exercise_seconds(events) == pytest.approx(180, rel=0.05)
+
+
+def test_resonance_breathing_keeps_an_exact_four_six_rhythm_for_five_minutes_then_offers_a_check_in(converse):
+    events = converse(["resonance breathing for five minutes please"])
     assert exercise_states(events) == ["started", "finished"]
+    assert exercise_seconds(events) == pytest.approx(300, rel=0.05)
     ins, outs = cue_times(events, "In"), cue_times(events, "Out")
-    assert len(ins) == len(outs) == 30
+    assert len(ins) == len(outs) == 25
     assert all(abs((b - a) - 10.0) < 1e-6 for a, b in zip(ins, ins[1:]))
     assert all(abs((out - inhale) - 4.0) < 1e-6 for inhale, out in zip(ins, outs))
     assert said(events)[-1].startswith("Would you like to tell me how you feel")
@@ -42,8 +55,9 @@ def test_breathing_keeps_an_exact_four_six_rhythm_for_five_minutes_then_offers_a
 
 
 def test_breathing_length_follows_the_request(converse):
-    events = converse(["can we do the breathing for ten minutes"])
-    assert len(cue_times(events, "In")) == 60
+    events = converse(["can we do the resonance breathing for ten minutes"])
+    assert exercise_seconds(events) == pytest.approx(600, rel=0.05)
+    assert len(cue_times(events, "In")) == 55
 
 
 def test_stop_ends_breathing_within_a_second(converse):
@@ -56,10 +70,10 @@ def test_stop_ends_breathing_within_a_second(converse):
 
 
 def test_pause_and_go_on_keep_the_rhythm(converse):
-    events = converse(["breathing", {"text": "pause", "after": 61}, "go on"])
+    events = converse(["resonance breathing for five minutes", {"text": "pause", "after": 61}, "go on"])
     assert exercise_states(events) == ["started", "paused", "resumed", "finished"]
     ins = cue_times(events, "In")
-    assert len(ins) == 30
+    assert len(ins) == 25
     resumed = next(event["t"] for event in of_kind(events, "exercise") if event["state"] == "resumed")
     after = [t for t in ins if t > resumed]
     assert all(abs((b - a) - 10.0) < 1e-6 for a, b in zip(after, after[1:]))
@@ -93,10 +107,21 @@ def test_check_in_energy_can_be_skipped(converse):
     assert "energy" not in of_kind(events, "checkin")[0]
 
 
-def test_low_mood_gets_the_offer_of_breathing(converse):
-    events = converse(["check-in please", "one", "two", "skip", "yes please"])
-    assert "Would you like a short breathing exercise? You can say yes or no." in said(events)
-    assert exercise_states(events)[0] == "started"
+def test_a_low_mood_gets_a_suggestion_that_fits_with_its_reason(converse):
+    events = converse(["check-in please", "one", "two", "skip", "why did you suggest that", "yes please"])
+    texts = said(events)
+    assert "As today feels hard, would you like gentle counted breathing? It takes 3 minutes." in texts
+    assert "You told me today was a hard day, and gentle counted breathing can ease things a little." in texts
+    assert of_kind(events, "exercise")[0] == {**of_kind(events, "exercise")[0], "id": "gentle_count",
+                                              "state": "started"}
+
+
+def test_a_bad_night_gets_the_wind_down_and_something_else_moves_on(converse):
+    events = converse(["check-in please", "four", "three", "one", "something else", "no thanks"])
+    texts = said(events)
+    assert any(text.startswith("As you slept badly last night, would you like the sleep wind-down?") for text in texts)
+    assert any(text.startswith("As you slept badly last night, would you like the body scan?") for text in texts)
+    assert not of_kind(events, "exercise")
 
 
 def test_an_unclear_answer_to_the_mood_question_is_asked_again(converse):
@@ -125,7 +150,9 @@ def test_low_week_offers_breathing(converse, home):
     now = datetime.now(timezone.utc)
     for days_ago in (1, 2):
         journal.db["checkins"].insert({"at": iso(now - timedelta(days=days_ago)), "lang": "en", "mood": 1})
-    assert said(converse(["how was my week"]))[-1].startswith("Would you like a short breathing exercise")
+    events = converse(["how was my week"])
+    assert said(events)[-1] == "You can say yes, no, or something else."
+    assert of_kind(events, "listen")[-1]["expect"] == "yes_no"
 
 
 def test_slower_mid_question_repeats_it_slower_and_keeps_the_question(converse, home):
@@ -195,19 +222,37 @@ def test_bad_lines_are_skipped_and_nothing_is_lost(converse, home, capsys):
 
 
 def test_universal_commands_mid_exercise_change_the_voice_and_the_exercise_goes_on(converse, home):
-    events = converse(["breathing", {"text": "could you talk a bit slower", "after": 31},
+    events = converse(["resonance breathing for five minutes", {"text": "could you speak a bit faster", "after": 31},
                        {"text": "louder please", "after": 20}, {"text": "help", "after": 20},
                        {"text": "say that again", "after": 20}])
     assert [event["state"] for event in of_kind(events, "exercise")] == ["started", "finished"]
     texts = said(events)
-    for expected in ("I will speak more slowly.", "I will speak louder.",
+    for expected in ("I will speak a little faster.", "I will speak louder.",
                      "We are in the middle of an exercise. You can say pause, or stop."):
         assert expected in texts
     voice = json.loads((home / "settings.json").read_text())["voice"]
-    assert voice["rate_wpm"] < 130 and voice["volume"] > 0.8
+    assert voice["rate_wpm"] > 130 and voice["volume"] > 0.8
     ins = cue_times(events, "In")
     on_beat = [t for t in ins if abs((t - ins[0]) / 10.0 - round((t - ins[0]) / 10.0)) < 1e-6]
-    assert len(ins) == 30 and len(on_beat) >= 30 - 4, "a cue may wait for an answer, the beat stays"
+    assert len(ins) == 25 and len(on_beat) >= 25 - 4, "a cue may wait for an answer, the beat stays"
+
+
+def test_slower_during_breathing_slows_the_voice_and_offers_the_gentle_count(converse, home):
+    events = converse(["resonance breathing for five minutes", {"text": "slower please", "after": 40}])
+    assert "I will speak more slowly." in said(events)
+    assert json.loads((home / "settings.json").read_text())["voice"]["rate_wpm"] < 130
+    assert any(text.startswith("Let's make it gentler.") for text in said(events))
+    assert of_kind(events, "exercise")[-1]["state"] == "finished"
+
+
+def test_shorter_and_longer_work_for_exercises(converse):
+    events = converse(["resonance breathing for ten minutes", {"text": "it's too long, have you got a shorter one?",
+                                                                "after": 30}])
+    assert exercise_seconds(events) < 600
+    events = converse(["respiration en résonance pendant cinq minutes",
+                       {"text": "c'est trop long, vous avez plus court ?", "after": 30}], lang="fr")
+    assert any(text.startswith("D'accord.") for text in said(events))
+    assert exercise_seconds(events) < 300
 
 
 def test_universal_commands_mid_check_in_keep_the_question(converse, home):

@@ -19,8 +19,6 @@ from assistant.conversation.periods import PeriodReader
 from assistant.conversation.scores import Scale
 from assistant.conversation.state import Owner, Prompt, Question
 from assistant.dialogue.engine import Dialogue, Parse
-from assistant.exercises.runner import ExerciseRunner
-from assistant.exercises.scripts import ExerciseScript
 from assistant.journal.store import Journal, JournalError
 from assistant.journal.summaries import summarise
 from assistant.languages import LANGUAGE_DATA
@@ -33,12 +31,7 @@ from assistant.session.session import Session
 
 FEELINGS_FILE = PROJECT_ROOT / "conversation" / "feelings.yml"
 LOW_MOOD_SCORE = 2
-"""A check-in mood at or below this gets the offer of a breathing exercise."""
-EXERCISE_FOR_ACTION = {
-    "action_start_breathing": "resonance_breathing",
-    "action_start_meditation": "breath_awareness",
-    "action_start_grounding": "grounding_54321",
-}
+"""A check-in mood (or last night's sleep) at or below this brings a suggestion that fits the moment."""
 CHECKIN_QUESTIONS = {"action_record_energy": "energy", "action_record_sleep": "sleep"}
 """The check-in's optional questions, by the action that records their answer."""
 VARIANT_TURNS_KEY = "response_variant_turns"
@@ -53,6 +46,8 @@ class ActionResult:
     ends_conversation: bool = False
     prompt: Prompt | None = None
     """The question (or menu) the action leaves open, if any."""
+    quiet: bool = False
+    """The action ended on purpose in silence (the sleep wind-down): no reprompt, the person may be asleep."""
 
 
 def _whole_number(value: str | None) -> int | None:
@@ -65,14 +60,11 @@ def _whole_number(value: str | None) -> int | None:
 class Actions:
     """Runs the dialogue's actions for one conversation."""
 
-    def __init__(self, session: Session, dialogue: Dialogue, journal: Journal, runner: ExerciseRunner,
-                 scripts: dict[str, ExerciseScript], responder: SafetyResponder, scale: Scale, clock: Clock,
-                 warn: Callable[[str], None]):
+    def __init__(self, session: Session, dialogue: Dialogue, journal: Journal, responder: SafetyResponder,
+                 scale: Scale, clock: Clock, warn: Callable[[str], None]):
         self._session = session
         self._dialogue = dialogue
         self._journal = journal
-        self._runner = runner
-        self._scripts = scripts
         self._responder = responder
         self._scale = scale
         self._clock = clock
@@ -116,7 +108,9 @@ class Actions:
         response = self._dialogue.response(name)
         if not response.asks:
             return Prompt(None, response.expect.offered)
-        return Prompt(Question(response.expect.kind, Owner.DIALOGUE, (text,), name, response.expect.offered))
+        detail = (("yes_means", response.yes_means),) if response.yes_means else ()
+        return Prompt(Question(response.expect.kind, Owner.DIALOGUE, (text,), name, response.expect.offered,
+                               detail=detail))
 
     def _read_variant_turns(self) -> dict[str, int]:
         try:
@@ -136,25 +130,10 @@ class Actions:
             return ActionResult(prompt=self.say_response(name))
         if name in self._flow_actions:
             return self._flow_actions[name](parse)
-        if name in EXERCISE_FOR_ACTION:
-            return self._exercise(EXERCISE_FOR_ACTION[name], parse)
         if name in CHECKIN_QUESTIONS:
             return self._record_answer(CHECKIN_QUESTIONS[name], parse)
         handler = getattr(self, f"_{name.removeprefix('action_')}")
         return handler(parse)
-
-    # Exercises --------------------------------------------------------------
-
-    def _exercise(self, exercise_id: str, parse: Parse) -> ActionResult:
-        script = self._scripts.get(exercise_id)
-        if script is None:
-            return ActionResult({"exercise_outcome": "interrupted"},
-                                prompt=self.say_response("utter_exercise_unavailable"))
-        minutes = script.minutes_for(_whole_number(parse.entity("minutes")))
-        started = self._clock.local_time()
-        result = self._runner.run(script, minutes)
-        self._record(lambda: self._journal.add_exercise(script.id, script.kind, started, result.outcome))
-        return ActionResult({"exercise_outcome": result.outcome}, handoff=result.handoff)
 
     # Check-in -----------------------------------------------------------------
 
@@ -193,7 +172,8 @@ class Actions:
         saved = checkin_id is not None and not self._dialogue.slot("checkin_unsaved")
         self._session.emit("checkin", **answers, saved=saved)
         prompt = self.say_response("utter_checkin_saved" if saved else "utter_checkin_not_saved")
-        return ActionResult({**cleared, "low_mood": mood <= LOW_MOOD_SCORE}, prompt=prompt)
+        low = mood <= LOW_MOOD_SCORE or (answers.get("sleep") or LOW_MOOD_SCORE + 1) <= LOW_MOOD_SCORE
+        return ActionResult({**cleared, "low_mood": low}, prompt=prompt)
 
     def _slot(self, name: str) -> int | None:
         value = self._dialogue.slot(name)

@@ -20,8 +20,7 @@ from assistant.conversation.scores import Scale
 from assistant.conversation.state import ConversationState, Owner, Prompt, Question
 from assistant.conversation.understanding import Understanding, Understood
 from assistant.dialogue.engine import MAX_ACTIONS_PER_TURN, Dialogue, Parse
-from assistant.exercises.runner import Control, ExerciseRunner
-from assistant.exercises.scripts import ExerciseScript
+from assistant.exercises.runner import Control
 from assistant.journal.store import Journal, JournalError
 from assistant.messages import message
 from assistant.safety.response import SafetyResponder, SafetyTexts
@@ -42,7 +41,7 @@ EXERCISE_HANDOFF = frozenset({"talk_to_someone", "goodbye", "ask_to_call"})
 
 class Conversation:
     def __init__(self, session: Session, dialogue: Dialogue, understanding: Understanding, journal: Journal,
-                 scripts: dict[str, ExerciseScript], scale: Scale, warn: Callable[[str], None],
+                 scale: Scale, warn: Callable[[str], None],
                  flows: Callable[[Conversation], Sequence[Flow]] = lambda conversation: (),
                  proactive: Callable[[Conversation], Sequence[Proactive]] = lambda conversation: ()):
         """`flows` and `proactive` build the executor's own flows and what else may speak first, given the conversation.
@@ -56,9 +55,7 @@ class Conversation:
         self.journal = journal
         self.asking = Asking(AnswerRules.load(), scale)
         self.responder = SafetyResponder(session, journal, SafetyTexts.load(), warn)
-        runner = ExerciseRunner(session, self._judge, lambda: self.actions.text("utter_exercise_paused"),
-                                lambda: self.actions.text("utter_exercise_resumed"))
-        self.actions = Actions(session, dialogue, journal, runner, scripts, self.responder, scale, session.clock, warn)
+        self.actions = Actions(session, dialogue, journal, self.responder, scale, session.clock, warn)
         self.flows = {flow.name: flow for flow in flows(self)}
         for flow in self.flows.values():
             self.actions.add_flow_actions(flow.actions())
@@ -270,7 +267,9 @@ class Conversation:
             return Parse(parse.text, "report_mood", 1.0, [{"entity": "mood_score", "value": value}],
                          (("mood_score", value, value),))
         if question.kind == "yes_no":
-            return Parse(parse.text, {"yes": "affirm", "no": "deny"}.get(read.value, "unsure"), 1.0)
+            entities = [{"entity": entity, "value": value} for entity, value in question.get("yes_means", ())]
+            intent = {"yes": "affirm", "no": "deny"}.get(read.value, "unsure")
+            return Parse(parse.text, intent, 1.0, entities if intent == "affirm" else [])
         return Parse(parse.text, "share", 1.0)
 
     def _unclear(self, question: Question, parse: Parse) -> None:
@@ -355,14 +354,14 @@ class Conversation:
 
     def _dialogue_turn(self, parse: Parse) -> None:
         self.dialogue.user_said(parse)
-        handoff, prompt = None, None
+        handoff, prompt, quiet = None, None, False
         for _ in range(MAX_ACTIONS_PER_TURN):
             name = self.dialogue.next_action()
             if name == "action_listen":
                 break
             result = self.actions.run(name, parse)
             self.dialogue.action_done(name, result.slots)
-            prompt = result.prompt
+            prompt, quiet = result.prompt, result.quiet
             if result.ends_conversation:
                 self.ended = True
                 break
@@ -372,12 +371,16 @@ class Conversation:
         self.dialogue.action_done("action_listen")
         self.dialogue.save()
         self._ask(prompt)
+        if quiet:
+            # It ended in silence on purpose (the sleep wind-down): wait, without a word, for the wake phrase.
+            self.state = replace(self.state, silences=REPROMPTS + 1)
         if handoff is not None:
             self.handle(handoff, during_exercise=True)
 
     # During an exercise -----------------------------------------------------------
 
-    def _judge(self, utterance: Utterance, paused: bool) -> Control:
+    def judge(self, utterance: Utterance, paused: bool) -> Control:
+        """What an utterance said during an exercise means for it: the exercise runner asks (safety first)."""
         understood = self.understand(utterance)
         self._judged = (utterance, understood)
         intent = understood.parse.intent
@@ -389,10 +392,14 @@ class Conversation:
             return Control.PAUSE
         if intent in ("resume", "affirm") and paused:
             return Control.RESUME
+        if intent in ("shorter", "longer"):
+            return Control.SHORTER if intent == "shorter" else Control.LONGER
         if intent == "help":
             self.session.say(self.actions.text("utter_exercise_help"), remember=False)
         elif intent == "repeat" and self.session.last_said:
             self.session.say(self.session.last_said, remember=False)
         elif intent in self.asking.rules.commands - {"repeat", "help"}:
             run_command(intent, self.session, self.actions.text, None)
+            if intent == "slower":
+                return Control.SLOWER_BREATH
         return Control.CONTINUE

@@ -44,6 +44,8 @@ class Response:
     """What kind of answer follows (free, number, yes_no...) and the phrases it offers."""
     asks: bool
     """Whether the response asks a question (its metadata names the kind of answer)."""
+    yes_means: tuple[tuple[str, str], ...] = ()
+    """For an offer: the entities a "yes" carries to the dialogue (metadata `yes_means: {need: worry}`)."""
 
 
 class DialogueModel:
@@ -87,7 +89,8 @@ class DialogueModel:
     def _response(variant: dict[str, Any]) -> Response:
         metadata = variant.get("metadata") or {}
         expect = Expectation(metadata.get("expect", "free"), tuple(metadata.get("offers", ())))
-        return Response(variant["text"], expect, "expect" in metadata)
+        yes_means = tuple((str(entity), str(value)) for entity, value in (metadata.get("yes_means") or {}).items())
+        return Response(variant["text"], expect, "expect" in metadata, yes_means)
 
     def conversation(self, tracker_db: Path, conversation_id: str) -> "Dialogue":
         """A new conversation whose tracker is kept in the SQLite file `tracker_db`."""

@@ -76,7 +76,12 @@ class Schema:
         return "schema_version" if self.name == "core" else f"schema_version.{self.name}"
 
 
-CORE_SCHEMA = Schema("core", (_create_v1, _sleep_answers_v2))
+def _exercise_minutes_v3(db: sqlite_utils.Database) -> None:
+    """The length asked for each exercise session (minutes): the programme grows from it."""
+    db["exercise_sessions"].add_column("minutes", int)
+
+
+CORE_SCHEMA = Schema("core", (_create_v1, _sleep_answers_v2, _exercise_minutes_v3))
 """Check-ins, exercise sessions, safety events and the meta table every part uses."""
 SCHEMA_VERSION = CORE_SCHEMA.version
 
@@ -167,11 +172,13 @@ class Journal:
         _check_score(score)
         self.write(lambda db: db["checkins"].update(checkin_id, {question: score}))
 
-    def add_exercise(self, exercise: str, kind: str, started: datetime, outcome: str) -> None:
+    def add_exercise(self, exercise: str, kind: str, started: datetime, outcome: str,
+                     minutes: int | None = None) -> None:
+        """One exercise session: what ran, how it ended, and the length it was run at (minutes)."""
         ended = self._now()
         self._insert("exercise_sessions", {
             "exercise": exercise, "kind": kind, "started_at": iso(started), "ended_at": iso(ended),
-            "outcome": outcome, "seconds": round((ended - started).total_seconds(), 1)})
+            "outcome": outcome, "seconds": round((ended - started).total_seconds(), 1), "minutes": minutes})
 
     def add_safety_event(self, level: str, kind: str, region: str) -> None:
         self._insert("safety_events", {"at": iso(self._now()), "level": level, "kind": kind, "region": region})
