@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from assistant import LANGUAGES
+from assistant.care.consent import CARE_SCHEMA
+from assistant.care.flows import care_flows
 from assistant.conversation.router import Conversation
 from assistant.conversation.scores import load_scales
 from assistant.conversation.understanding import Understanding
@@ -93,4 +95,7 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
         warn(message("exercise_file_broken", parts.lang, problem=error))
     session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
     return Conversation(session, dialogue, Understanding(parts.lang, model),
-                        Journal(parts.home.journal_db, now=clock.local_time), scripts, load_scales()[parts.lang], warn)
+                        Journal(parts.home.journal_db, now=clock.local_time, schemas=(CARE_SCHEMA,)), scripts,
+                        load_scales()[parts.lang], warn,
+                        flows=lambda conversation: care_flows(conversation, parts.home, parts.settings_store, warn),
+                        proactive=lambda conversation: [conversation.flows["consent"]])

@@ -45,16 +45,18 @@ class Session:
 
     # Output ---------------------------------------------------------------
 
-    def say(self, text: str, slow: bool = False, remember: bool = True) -> Utterance | None:
-        """Speak `text`; `slow` for numbers to write down; `remember` it for "repeat".
+    def say(self, text: str, slow: bool = False, remember: bool = True, lang: str | None = None) -> Utterance | None:
+        """Speak `text`; `slow` for numbers to write down; `remember` it for "repeat"; `lang`: when not the
+        conversation's (the user just asked for another language).
 
         Returns what the user said meanwhile, if anything.
         """
         rate = self.settings.voice.rate_wpm
         if slow:
             rate = min(rate, NUMBER_RATE_WPM)
-        playback = self.voice.speech(text, self.lang, rate, self.settings.voice.volume)
-        self.events.emit("say", text=text, lang=self.lang)
+        lang = lang or self.lang
+        playback = self.voice.speech(text, lang, rate, self.settings.voice.volume)
+        self.events.emit("say", text=text, lang=lang)
         self.last_said = text
         if remember:
             self._since_listen.append(text)
