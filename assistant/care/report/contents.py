@@ -205,10 +205,11 @@ def _questionnaire_answers(journal: Journal) -> list[dict[str, Any]]:
 
 
 def _scored(instrument: Instrument, answers: list[dict[str, Any]]) -> RunScore:
-    """The run scored as the published scoring says (answers to items the instrument lacks are left out)."""
+    """The run scored as the published scoring says; an answer the instrument does not know counts as not given."""
     items = {item.id for item in instrument.items}
+    options = {option.key for option in instrument.options}
     return score_run(instrument, {answer["item"]: answer.get("option") for answer in answers
-                                  if answer["item"] in items})
+                                  if answer["item"] in items and answer.get("option") in options | {None}})
 
 
 def _run_score(instrument: Instrument, answers: list[dict[str, Any]]) -> tuple[int, int] | None:
@@ -274,9 +275,9 @@ def _answer_row(instrument: Instrument, run: str, answer: dict[str, Any], period
     lang = answer.get("lang") or ""
     key = answer.get("option")
     item = next((item for item in instrument.items if item.id == answer["item"]), None)
-    if key is None or item is None:
-        return AnswerRow(period.local(answer["at"]), lang, instrument.id, run, answer["item"], "", None)
-    option = instrument.option(key)
+    option = next((option for option in instrument.options if option.key == key), None)
+    if item is None or option is None:
+        return AnswerRow(period.local(answer["at"]), lang, instrument.id, run, answer["item"], key or "", None)
     return AnswerRow(period.local(answer["at"]), lang, instrument.id, run, answer["item"],
                      option.text.get(lang) or option.key, instrument.score_of(item, option))
 
