@@ -11,6 +11,7 @@ conversation.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from typing import Callable
 
@@ -50,8 +51,20 @@ class SharingFlow(YesNoFlow):
         return self.conversation.session.clock.local_time()
 
     def actions(self) -> dict[str, Callable[[Parse], ActionResult]]:
-        return {"action_share_with": self._share_with, "action_stop_sharing": self._stop_sharing,
-                "action_about_sharing": self._about_sharing}
+        return {name: self._guarded(handler) for name, handler in (
+            ("action_share_with", self._share_with), ("action_stop_sharing", self._stop_sharing),
+            ("action_about_sharing", self._about_sharing))}
+
+    def _guarded(self, handler: Callable[[Parse], ActionResult]) -> Callable[[Parse], ActionResult]:
+        """A journal that cannot be read never ends the conversation: the user is told, the caregiver too."""
+        def run(parse: Parse) -> ActionResult:
+            try:
+                return handler(parse)
+            except (JournalError, sqlite3.Error) as error:
+                self._warn(message("journal_unwritable", self._lang, problem=error))
+                self.say("utter_sharing_unavailable")
+                return ActionResult()
+        return run
 
     # Asking ---------------------------------------------------------------------
 
@@ -61,7 +74,7 @@ class SharingFlow(YesNoFlow):
         return self.ask(text, f"consent_{scope}", **{SCOPE_KEY: scope, RECIPIENT_KEY: recipient, ASKED_KEY: text})
 
     def _scope_meant(self, parse: Parse) -> str | None:
-        """The scope the user named, else the only one set up, else the clinic's."""
+        """The scope the user named, else the first one set up (the clinic before the contact)."""
         settings = self.conversation.session.settings
         named = self._consent_text.scope_named(parse.text, self._lang, settings)
         if named is not None:
@@ -176,15 +189,18 @@ class SharingFlow(YesNoFlow):
         return None
 
     def next_due(self, now: datetime) -> datetime | None:
-        return now if self._due_scope() is not None else None
+        try:
+            return now if self._due_scope() is not None else None
+        except (JournalError, sqlite3.Error):
+            return None
 
     def speak(self, now: datetime) -> Step:
-        scope = self._due_scope()
-        if scope is None:
-            return None
         try:
+            scope = self._due_scope()
+            if scope is None:
+                return None
             self._consents.mark_asked(scope, recipient_for(self.conversation.session.settings, scope))
-        except JournalError as error:
+        except (JournalError, sqlite3.Error) as error:
             self._warn(message("journal_unwritable", self._lang, problem=error))
             return None
         return self._question(scope)
