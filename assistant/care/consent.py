@@ -135,7 +135,7 @@ class Consents:
         self._journal = journal
 
     def history(self) -> list[Decision]:
-        rows = self._journal.read("select * from consents order by at, id")
+        rows = self._journal.read("select * from consents order by id")
         return [Decision(row["scope"], row["decision"], row["recipient"],
                          datetime.fromisoformat(row["at"]).astimezone(timezone.utc),
                          tuple(filter(None, row["shares"].split(","))), row["wording_version"], row["question"] or "",
