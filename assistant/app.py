@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Callable
 
 from assistant import LANGUAGES
+from assistant.care.consent import CARE_SCHEMA
+from assistant.care.flows import care_flows
 from assistant.conversation.router import Conversation
 from assistant.conversation.scores import load_scales
 from assistant.conversation.understanding import Understanding
@@ -30,8 +33,13 @@ from assistant.session.speech import Voice
 from assistant.settings import Settings, SettingsStore
 
 
-JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA, PROGRAMME_SCHEMA)
+JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA, PROGRAMME_SCHEMA, CARE_SCHEMA)
 """The parts besides the core that keep tables in the journal."""
+
+
+def open_journal(home: Home, now: Callable[[], datetime] | None = None) -> Journal:
+    """The home's journal with the tables of every part (a command may be the first to open it)."""
+    return Journal(home.journal_db, **({"now": now} if now else {}), schemas=JOURNAL_SCHEMAS)
 
 
 def warn(text: str) -> None:
@@ -103,7 +111,7 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
         warn(message("exercise_file_broken", parts.lang, problem=error))
     programme = load_programme(scripts)
     session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
-    journal = Journal(parts.home.journal_db, now=clock.local_time, schemas=JOURNAL_SCHEMAS)
+    journal = open_journal(parts.home, clock.local_time)
     catalogue, broken = load_questionnaires()
     for error in broken:
         warn(message("questionnaire_file_broken", parts.lang, problem=error))
@@ -112,7 +120,8 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
         settings = lambda: conversation.session.settings  # noqa: E731 - speech settings change as it talks
         return [QuestionnaireFlow(conversation, catalogue, QuestionnaireStore(conversation.journal), warn),
                 ExerciseFlow(conversation, programme, ProgrammeRecords(conversation.journal),
-                             lambda: health_flags(settings()), lambda: settings().suggestions, warn)]
+                             lambda: health_flags(settings()), lambda: settings().suggestions, warn),
+                *care_flows(conversation, parts.home, parts.settings_store, warn)]
 
     return Conversation(session, dialogue, Understanding(parts.lang, model), journal, load_scales()[parts.lang], warn,
                         flows=flows)
@@ -120,5 +129,4 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
 
 def health_flags(settings: Settings) -> frozenset[str]:
     """The health conditions a caregiver recorded, by name (heart_or_lung, pregnancy, ...)."""
-    health = getattr(settings, "health", None)
-    return frozenset(name for name, on in vars(health).items() if on) if health is not None else frozenset()
+    return frozenset(name for name, on in vars(settings.health).items() if on)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import LANGUAGES
+from assistant.care import commands as care_commands
 from assistant.app import Parts, build_conversation, load_model, load_parts, notice_printer, resolve_language, warn
 from assistant.session.clock import RealClock, VirtualClock
 from assistant.session.events import JsonlEvents, TerminalEvents
@@ -215,6 +216,7 @@ def parser() -> argparse.ArgumentParser:
     from assistant.questionnaires import commands as questionnaires
 
     questionnaires.register(commands)
+    care_commands.register(commands)
     return top
 
 

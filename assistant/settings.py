@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping
 from assistant import LANGUAGES
 from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
-from assistant.paths import private_file
+from assistant.paths import QUESTIONNAIRES_DIR, private_file
 
 REGIONS = ("FR", "GB", "US", "BE", "CH", "CA")
 """Countries whose helplines the assistant knows (safety/helplines.yml)."""
@@ -36,6 +36,10 @@ VOLUME_STEP = 0.15
 """Each "louder" or "quieter" moves the volume (0 to 1) by this."""
 MAX_SETTINGS_BYTES = 1_000_000
 """A settings file larger than this is not a caregiver's edit: it is kept aside."""
+HEALTH_FLAGS = ("heart_or_lung", "pregnancy", "recent_surgery", "hearing_aid")
+"""Conditions a caregiver may record; the exercise programme avoids what does not suit them."""
+NO_VALUE_WORDS = frozenset({"", "-", "none", "off", "no", "aucun", "aucune", "non", "rien"})
+"""Said for an optional value (a time, a language) to mean "none"."""
 
 
 def _per_language(attribute: str) -> dict[str, str]:
@@ -75,6 +79,55 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Clinic:
+    """The clinic that follows the user or lends the device: named in the report and in the consent question."""
+
+    name: str = ""
+    """The practice or service ("Cabinet Dupont"); empty: no clinic."""
+    clinician: str = ""
+    """The person who reads the report ("Dr Claire Martin"); may stay empty."""
+    report_language: str | None = None
+    """Language of the clinician report (en, fr); None: the conversation's language."""
+    mode: bool = False
+    """Clinic mode: the device is lent to one patient after another (`assistant clinic lend | return`)."""
+
+    @property
+    def recipient(self) -> str:
+        """Who the clinician report goes to, as the consent question names them: "Dr Claire Martin, Cabinet Dupont"."""
+        return ", ".join(part for part in (self.clinician, self.name) if part)
+
+
+@dataclass(frozen=True)
+class Health:
+    """Conditions that matter for the exercises (read by the exercise programme); all off by default."""
+
+    heart_or_lung: bool = False
+    """A heart or lung condition (COPD and similar): no breath holds, pursed-lip breathing instead."""
+    pregnancy: bool = False
+    recent_surgery: bool = False
+    hearing_aid: bool = False
+    """Wears a hearing aid: no fading volume."""
+
+
+@dataclass(frozen=True)
+class Routines:
+    """Times of day the assistant speaks first, local time "HH:MM" (read by the reminders, assistant/schedule/)."""
+
+    checkin_at: str | None = None
+    """A gentle daily check-in at this time; None: off."""
+    exercise_at: str | None = None
+    """A daily reminder of a breathing exercise at this time; None: off."""
+
+
+@dataclass(frozen=True)
+class QuestionnaireSettings:
+    """Which validated questionnaires are offered, and how often (the history lives in the journal)."""
+
+    every: Mapping[str, str] = field(default_factory=dict)
+    """Instrument id -> period ("who5" -> "14d"); an instrument not named here is off."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a caregiver or clinic sets up, and the user's voice preferences."""
 
@@ -91,6 +144,10 @@ class Settings:
     """Whether the assistant suggests exercises that fit the moment and the next step; off: only what is asked."""
     grammatical_form: str | None = None
     """How French words that agree with the listener are said ("sentie" or "senti"): feminine, masculine, or None."""
+    clinic: Clinic = field(default_factory=Clinic)
+    health: Health = field(default_factory=Health)
+    routines: Routines = field(default_factory=Routines)
+    questionnaires: QuestionnaireSettings = field(default_factory=QuestionnaireSettings)
 
     @property
     def region_in_use(self) -> str:
@@ -177,6 +234,67 @@ def _flag(value: Any) -> tuple[Any, Problem | None]:
     return None, ("setting_problem_flag", {})
 
 
+def _optional(check: Check) -> Check:
+    """`check`, or no value at all for "", "-", "none", "aucun"..."""
+    def optional(value: Any) -> tuple[Any, Problem | None]:
+        if value is None or isinstance(value, str) and value.strip().lower() in NO_VALUE_WORDS:
+            return None, None
+        return check(value)
+    return optional
+
+
+def _time_of_day(value: Any) -> tuple[Any, Problem | None]:
+    """A local time as "HH:MM": "18:00", "18h30", "7", "6 pm", "6.30pm"."""
+    if isinstance(value, str):
+        match = re.fullmatch(r"(\d{1,2})(?:\s*[:h.]\s*(\d{2})?)?\s*(am|pm)?", value.strip().lower())
+        if match:
+            hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+            if half and 1 <= hour <= 12:
+                hour = hour % 12 + (12 if half == "pm" else 0)
+            elif half:
+                hour = 99
+            if hour <= 23 and minute <= 59:
+                return f"{hour:02d}:{minute:02d}", None
+    return None, ("setting_problem_time", {})
+
+
+def questionnaire_ids() -> tuple[str, ...]:
+    """The instruments that exist (one file each in questionnaires/)."""
+    return tuple(sorted(path.stem for path in QUESTIONNAIRES_DIR.glob("*.yml")))
+
+
+def _periods(value: Any) -> tuple[Any, Problem | None]:
+    """Instruments and how often: {"who5": "14d"}, or written "who5 14d, phq2 2w" ("none" for none)."""
+    from assistant.questionnaires.schedule import parse_every
+
+    if isinstance(value, str):
+        if value.strip().lower() in NO_VALUE_WORDS:
+            return {}, None
+        entries = [entry.split() for entry in value.replace(";", ",").split(",") if entry.strip()]
+        if any(len(entry) != 2 for entry in entries):
+            return None, ("setting_problem_periods", {"choices": ", ".join(questionnaire_ids())})
+        value = {name: period for name, period in entries}
+    if not isinstance(value, Mapping):
+        return None, ("setting_problem_periods", {"choices": ", ".join(questionnaire_ids())})
+    known, stored = questionnaire_ids(), {}
+    for name, period in value.items():
+        instrument = str(name).strip().lower()
+        if instrument not in known or not isinstance(period, str):
+            return None, ("setting_problem_periods", {"choices": ", ".join(known)})
+        try:
+            days = parse_every(period).days
+        except ValueError:
+            return None, ("setting_problem_periods", {"choices": ", ".join(known)})
+        stored[instrument] = f"{days}d"
+    return stored, None
+
+
+def flag(value: Any) -> bool | None:
+    """A yes or a no as people type it ("oui", "No", "true"); None when it is neither."""
+    stored, problem = _flag(value)
+    return None if problem else stored
+
+
 CHECKS: dict[str, Check] = {
     "language": _one_of(LANGUAGES, str.lower),
     "region": _one_of(REGIONS, str.upper),
@@ -190,6 +308,14 @@ CHECKS: dict[str, Check] = {
     "time_zone": _zone,
     "grammatical_form": _one_of(("feminine", "masculine"), str.lower),
     "suggestions": _flag,
+    "clinic.name": _text,
+    "clinic.clinician": _text,
+    "clinic.report_language": _optional(_one_of(LANGUAGES, str.lower)),
+    "clinic.mode": _flag,
+    **{f"health.{flag}": _flag for flag in HEALTH_FLAGS},
+    "routines.checkin_at": _optional(_time_of_day),
+    "routines.exercise_at": _optional(_time_of_day),
+    "questionnaires.every": _periods,
 }
 """Every setting by dotted name, with what makes its value acceptable."""
 

@@ -14,7 +14,7 @@ with_tests=false
 say() { printf '\n==> %s\n' "$*"; }
 
 packages=(espeak-ng libespeak-ng1 libportaudio2 sox unzip curl)
-$with_tests && packages+=(pulseaudio pulseaudio-utils)
+$with_tests && packages+=(pulseaudio pulseaudio-utils poppler-utils)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

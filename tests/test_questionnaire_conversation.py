@@ -10,23 +10,25 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from assistant.app import JOURNAL_SCHEMAS
 from assistant.journal.store import Journal
-from assistant.questionnaires.schedule import enable
+from assistant.settings import SettingsStore, with_value
 from assistant.questionnaires.store import QuestionnaireStore
 from event_helpers import of_kind, said
 
 
 def enabled(home: Path, *instruments: str) -> QuestionnaireStore:
-    store = QuestionnaireStore(Journal(home / "journal.db", schemas=JOURNAL_SCHEMAS))
-    for instrument in instruments:
-        store.save_schedule(enable(None, instrument, timedelta(days=14)))
-    return store
+    """Switch instruments on as a clinic would (the setting), every 14 days."""
+    store = SettingsStore(home / "settings.json", warn=print)
+    store.save(with_value(store.load(), "questionnaires.every", {instrument: "14d" for instrument in instruments}))
+    return QuestionnaireStore(Journal(home / "journal.db", schemas=JOURNAL_SCHEMAS))
+
+
+EVERY = {"who5": "14d"}
 
 
 def answer_rows(home: Path) -> list[dict]:
@@ -119,7 +121,7 @@ def test_not_today_is_kept_for_the_day(converse, home):
 def test_no_more_of_these_stops_the_offers_but_not_a_request(converse, home):
     store = enabled(home, "who5")
     assert said(converse(["no more of these"]))[-1].startswith("All right, I won't offer them again.")
-    assert store.schedule("who5").declined_at is not None
+    assert store.schedule("who5", EVERY).declined_at is not None
     events = converse(["hello", "can we do the questionnaire"])
     assert not any(text.startswith("There are five") for text in said(events))
     assert "I have felt cheerful and in good spirits" in said(events)
@@ -134,8 +136,9 @@ def test_the_caregivers_commands(home):
     assert {"who5", "phq2", "gad2", "gds15", "mini_gds", "ucla3"} <= set(listed)
     assert "every 7 days" in assistant("questionnaires", "enable", "phq2", "--every", "1w").stdout
     [status] = [json.loads(line) for line in assistant("questionnaires", "status").stdout.splitlines()]
-    assert (status["id"], status["enabled"], status["every_days"], status["now"]) == ("phq2", True, 7, "offer")
+    assert (status["id"], status["every_days"], status["now"]) == ("phq2", 7, "offer")
+    assert json.loads((home / "settings.json").read_text())["questionnaires"]["every"] == {"phq2": "7d"}
     refused = assistant("questionnaires", "enable", "phq9")
     assert refused.returncode == 2 and "no questionnaire called 'phq9'" in refused.stderr
     assert assistant("questionnaires", "disable", "phq2").returncode == 0
-    assert json.loads(assistant("questionnaires", "status").stdout)["enabled"] is False
+    assert assistant("questionnaires", "status").stdout == ""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from assistant.questionnaires import schedule
-from assistant.questionnaires.schedule import Offer
+from assistant.questionnaires.schedule import Offer, Schedule
 
 PARIS_WINTER = timezone(timedelta(hours=1))
 MONDAY_MORNING = datetime(2026, 3, 2, 9, 30, tzinfo=PARIS_WINTER)
@@ -29,7 +30,7 @@ def test_a_period_that_is_not_one_is_refused_with_a_sentence(text):
 
 
 def test_a_new_instrument_is_offered_at_once_then_not_until_its_period_has_passed():
-    who5 = schedule.enable(None, "who5", timedelta(days=14))
+    who5 = Schedule("who5", timedelta(days=14))
     assert schedule.offer_decision(who5, _at()) is Offer.OFFER
     done = schedule.completed(schedule.offered(who5, _at()), _at(hours=1))
     assert schedule.due_at(done) == _at(days=14, hours=1)
@@ -38,22 +39,22 @@ def test_a_new_instrument_is_offered_at_once_then_not_until_its_period_has_passe
 
 
 def test_an_incomplete_run_does_not_count_as_done():
-    who5 = schedule.offered(schedule.enable(None, "who5", timedelta(days=14)), _at())
+    who5 = schedule.offered(Schedule("who5", timedelta(days=14)), _at())
     assert schedule.offer_decision(who5, _at(hours=2)) is Offer.OFFERED_TODAY
     assert schedule.offer_decision(who5, _at(days=1)) is Offer.OFFER
 
 
 def test_it_is_offered_at_most_once_a_local_day():
-    who5 = schedule.offered(schedule.enable(None, "who5", timedelta(days=14)), _at(hours=12))   # 21:30
+    who5 = schedule.offered(Schedule("who5", timedelta(days=14)), _at(hours=12))   # 21:30
     assert schedule.offer_decision(who5, _at(hours=14)) is Offer.OFFERED_TODAY                 # 23:30
     assert schedule.offer_decision(who5, _at(hours=14, days=0) + timedelta(minutes=31)) is Offer.OFFER  # 00:01
-    in_utc = schedule.offered(schedule.enable(None, "who5", timedelta(days=14)),
+    in_utc = schedule.offered(Schedule("who5", timedelta(days=14)),
                               datetime(2026, 3, 2, 23, 30, tzinfo=timezone.utc))           # 00:30 in Paris
     assert schedule.offer_decision(in_utc, _at(days=1)) is Offer.OFFERED_TODAY             # the same Paris day
 
 
 def test_not_today_puts_it_off_to_the_next_day():
-    who5 = schedule.not_today(schedule.enable(None, "who5", timedelta(days=14)), _at())
+    who5 = schedule.not_today(Schedule("who5", timedelta(days=14)), _at())
     assert who5.postponed_until == date(2026, 3, 3)
     assert schedule.offer_decision(who5, _at(hours=10)) is Offer.POSTPONED
     assert schedule.offer_decision(who5, _at(days=1)) is Offer.OFFER
@@ -61,23 +62,14 @@ def test_not_today_puts_it_off_to_the_next_day():
 
 
 def test_no_more_of_these_stops_the_offers_but_not_the_person_asking():
-    who5 = schedule.no_more(schedule.enable(None, "who5", timedelta(days=14)), _at())
+    who5 = schedule.no_more(Schedule("who5", timedelta(days=14)), _at())
     assert schedule.offer_decision(who5, _at(days=30)) is Offer.DECLINED
-    assert schedule.may_start_on_request(who5)
-    again = schedule.enable(who5, "who5", timedelta(days=7))
+    again = replace(who5, every=timedelta(days=7))
     assert schedule.offer_decision(again, _at(days=30)) is Offer.DECLINED  # the caregiver cannot lift the person's "no"
     assert schedule.offer_decision(schedule.resume_offers(again), _at(days=30)) is Offer.OFFER
 
 
-def test_a_disabled_instrument_is_neither_offered_nor_started_on_request():
-    who5 = schedule.disable(schedule.enable(None, "who5", timedelta(days=14)))
-    assert schedule.offer_decision(who5, _at()) is Offer.NOT_ENABLED
-    assert not schedule.may_start_on_request(who5)
-    assert not schedule.may_start_on_request(None)
-    assert schedule.offer_decision(schedule.enable(who5, "who5", timedelta(days=14)), _at()) is Offer.OFFER
-
-
 def test_times_without_a_time_zone_are_refused():
-    who5 = schedule.enable(None, "who5", timedelta(days=14))
+    who5 = Schedule("who5", timedelta(days=14))
     with pytest.raises(ValueError, match="time zone"):
         schedule.offered(who5, datetime(2026, 3, 2, 9, 30))

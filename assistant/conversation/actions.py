@@ -86,7 +86,8 @@ class Actions:
         settings = self._session.settings
         language = LANGUAGE_DATA[self._session.lang]
         return {"contact_name": settings.contact.name, "contact_phone": settings.contact.phone,
-                "clinician": settings.contact.name, "health_line": "",
+                "clinician": settings.clinic.recipient or message("spoken_your_doctor", self._session.lang),
+                "health_line": "",
                 "choices": "", "language": language.names[self._session.lang]}
 
     def text(self, name: str, **values: Any) -> str:

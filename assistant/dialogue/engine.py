@@ -140,6 +140,21 @@ class Dialogue:
         for slot, value in (slots or {}).items():
             self._tracker.update(SlotSet(slot, value), self.model.domain)
 
+    def forget(self) -> None:
+        """Start this conversation's tracker afresh, as a new session: the user had what they said deleted.
+
+        The store only adds the events it does not hold yet, so without this the
+        next save would write the deleted turns back.
+        """
+        from rasa.shared.core.constants import ACTION_LISTEN_NAME, ACTION_SESSION_START_NAME
+        from rasa.shared.core.events import ActionExecuted, SessionStarted
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        self._tracker = DialogueStateTracker.from_events(
+            self._tracker.sender_id,
+            [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME)],
+            self.model.domain.slots)
+
     def slot(self, name: str) -> Any:
         return self._tracker.get_slot(name)
 

@@ -1,7 +1,8 @@
 """`assistant questionnaires list | enable ID [--every 14d] | disable ID | status`: the caregiver's switches.
 
 Off by default: nothing is asked until a caregiver or clinic enables an
-instrument. `status` shows, for each enabled one, when it was last completed,
+instrument (the setting `questionnaires.every`, also asked by `assistant
+setup`). `status` shows, for each enabled one, when it was last completed,
 whether it is due, and whether the person said "no more of these".
 """
 
@@ -10,14 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from assistant.app import JOURNAL_SCHEMAS, load_parts
-from assistant.journal.store import Journal
+from assistant.app import load_parts, open_journal
 from assistant.messages import UserFacingError, message
 from assistant.paths import Home
 from assistant.questionnaires.loader import load_catalogue
-from assistant.questionnaires.schedule import disable, enable, offer_decision, parse_every
+from assistant.questionnaires.schedule import offer_decision, parse_every
 from assistant.questionnaires.store import QuestionnaireStore
 from assistant.session.clock import RealClock
+from assistant.settings import with_value
 
 DEFAULT_EVERY = "14d"
 
@@ -35,18 +36,20 @@ def run(args: argparse.Namespace, home: Home) -> int:
     lang = parts.lang
     catalogue, _ = load_catalogue()
     clock = RealClock(parts.zone)
-    store = QuestionnaireStore(Journal(home.journal_db, now=clock.local_time, schemas=JOURNAL_SCHEMAS))
+    store = QuestionnaireStore(open_journal(home, clock.local_time))
     if args.action == "list":
         for instrument in catalogue.instruments.values():
             print(json.dumps({"id": instrument.id, "title": instrument.title[lang], "items": len(instrument.items),
                               "licence": instrument.licence.get(lang) or next(iter(instrument.licence.values()))},
                              ensure_ascii=False))
         return 0
+    every = dict(parts.settings.questionnaires.every)
     if args.action == "status":
+        # Only the instruments switched on are listed; one switched off keeps its answers in the journal.
         now = clock.local_time()
-        for schedule in store.schedules():
+        for schedule in store.schedules(every):
             print(json.dumps({
-                "id": schedule.instrument_id, "enabled": schedule.enabled, "every_days": schedule.every.days,
+                "id": schedule.instrument_id, "every_days": schedule.every.days,
                 "last_completed": schedule.last_completed_at.isoformat() if schedule.last_completed_at else None,
                 "declined_by_the_user": schedule.declined_at is not None,
                 "now": offer_decision(schedule, now).value}, ensure_ascii=False))
@@ -54,15 +57,15 @@ def run(args: argparse.Namespace, home: Home) -> int:
     if args.instrument not in catalogue.instruments:
         raise UserFacingError(message("questionnaire_unknown", lang, id=args.instrument,
                                       choices=", ".join(catalogue.instruments)))
-    existing = store.schedule(args.instrument)
     if args.action == "enable":
         try:
-            every = parse_every(args.every)
+            days = parse_every(args.every).days
         except ValueError:
             raise UserFacingError(message("questionnaire_bad_period", lang, every=args.every)) from None
-        store.save_schedule(enable(existing, args.instrument, every))
-        print(message("questionnaire_enabled", lang, id=args.instrument, days=every.days))
-    elif existing is not None:
-        store.save_schedule(disable(existing))
+        every[args.instrument] = f"{days}d"
+        print(message("questionnaire_enabled", lang, id=args.instrument, days=days))
+    else:
+        every.pop(args.instrument, None)
         print(message("questionnaire_disabled", lang, id=args.instrument))
+    parts.settings_store.save(with_value(parts.settings, "questionnaires.every", every))
     return 0

@@ -26,8 +26,7 @@ from assistant.questionnaires.answers import AnswerMatcher, Confidence
 from assistant.questionnaires.catalogue import Catalogue, GrammaticalForm
 from assistant.questionnaires.instruments import Instrument
 from assistant.questionnaires.run import Run
-from assistant.questionnaires.schedule import (Offer, completed, may_start_on_request, no_more, not_today,
-                                               offer_decision, offered)
+from assistant.questionnaires.schedule import Offer, completed, no_more, not_today, offer_decision, offered
 from assistant.questionnaires.scoring import change_between, score_run
 from assistant.questionnaires.spoken import SpokenQuestionnaire
 from assistant.questionnaires.store import QuestionnaireStore
@@ -80,8 +79,7 @@ class QuestionnaireFlow:
     def _asked_for(self, parse: Parse) -> ActionResult:
         """ "Can we do the questions from the clinic now?": the enabled instrument due first, or the first enabled."""
         now = self._session.clock.local_time()
-        schedules = [schedule for schedule in self._schedules() if may_start_on_request(schedule)
-                     and schedule.instrument_id in self._catalogue.instruments]
+        schedules = [schedule for schedule in self._schedules() if schedule.instrument_id in self._catalogue.instruments]
         if not schedules:
             return ActionResult(prompt=self._actions.say_response("utter_no_questionnaire"))
         schedules.sort(key=lambda schedule: offer_decision(schedule, now) is not Offer.OFFER)
@@ -299,8 +297,9 @@ class QuestionnaireFlow:
     # Storage ---------------------------------------------------------------------------
 
     def _schedules(self):
+        """The instruments the clinic switched on (settings), with this person's history (journal)."""
         try:
-            return self._store.schedules()
+            return self._store.schedules(self._session.settings.questionnaires.every)
         except JournalError:
             return []
 

@@ -27,7 +27,6 @@ class Schedule:
     instrument_id: str
     every: timedelta
     """How often it is due, counted from the last completed run."""
-    enabled: bool = True
     last_completed_at: datetime | None = None
     last_offered_at: datetime | None = None
     postponed_until: date | None = None
@@ -40,7 +39,6 @@ class Offer(str, Enum):
     """Whether to offer the instrument now, and if not, why (for `questionnaires status`)."""
 
     OFFER = "offer"
-    NOT_ENABLED = "not_enabled"
     DECLINED = "declined"
     NOT_DUE = "not_due"
     POSTPONED = "postponed"
@@ -70,17 +68,6 @@ def _day(moment: datetime, now: datetime) -> date:
     return _aware(moment).astimezone(now.tzinfo).date()
 
 
-def enable(existing: Schedule | None, instrument_id: str, every: timedelta) -> Schedule:
-    """Enable (or re-period) an instrument, keeping its history and the person's own "no more"."""
-    if existing is None:
-        return Schedule(instrument_id=instrument_id, every=every)
-    return replace(existing, every=every, enabled=True)
-
-
-def disable(schedule: Schedule) -> Schedule:
-    return replace(schedule, enabled=False)
-
-
 def due_at(schedule: Schedule) -> datetime | None:
     """When it falls due; None when it is due since it was enabled (never completed)."""
     if schedule.last_completed_at is None:
@@ -90,14 +77,12 @@ def due_at(schedule: Schedule) -> datetime | None:
 
 def is_due(schedule: Schedule, now: datetime) -> bool:
     when = due_at(schedule)
-    return schedule.enabled and (when is None or _aware(now) >= when)
+    return when is None or _aware(now) >= when
 
 
 def offer_decision(schedule: Schedule, now: datetime) -> Offer:
     """Whether to offer the instrument at `now` (after a check-in, or at the start of a conversation)."""
     today = _aware(now).date()
-    if not schedule.enabled:
-        return Offer.NOT_ENABLED
     if schedule.declined_at is not None:
         return Offer.DECLINED
     if not is_due(schedule, now):
@@ -107,11 +92,6 @@ def offer_decision(schedule: Schedule, now: datetime) -> Offer:
     if schedule.last_offered_at is not None and _day(schedule.last_offered_at, now) == today:
         return Offer.OFFERED_TODAY
     return Offer.OFFER
-
-
-def may_start_on_request(schedule: Schedule | None) -> bool:
-    """The person asked for it ("can we do the questions from the clinic now?"): only enabled instruments."""
-    return schedule is not None and schedule.enabled
 
 
 def offered(schedule: Schedule, now: datetime) -> Schedule:

@@ -1,22 +1,27 @@
-"""Questionnaires in the journal: runs, one row per answer, and each instrument's schedule.
+"""Questionnaires in the journal: runs, one row per answer, and each instrument's offer history.
 
 An answer is stored the moment it is given (a person who leaves mid-way loses
 nothing), as the option chosen and its score, never the words said. A run is
 complete only when every item was answered or skipped to its end; a stopped
 run keeps its answers and stays incomplete, with no score.
+
+Which instruments are on, and how often, is the clinic's choice and lives in
+the settings (`questionnaires.every`, kept across a clinic return); what
+happened with each one for this person (last completed, offered, "not today",
+"no more of these") is theirs and lives here.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Mapping
 
 import sqlite_utils
 
 from assistant.journal.store import Journal, Schema, iso
 from assistant.questionnaires.run import Answer, Run
-from assistant.questionnaires.schedule import Schedule
+from assistant.questionnaires.schedule import Schedule, parse_every
 from assistant.questionnaires.scoring import RunScore
 
 
@@ -30,8 +35,8 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         "confidence": str, "lang": str, "at": str}, pk="id", foreign_keys=[("run_id", "questionnaire_runs", "id")])
     db["questionnaire_answers"].create_index(["run_id"])
     db["questionnaire_schedules"].create({
-        "instrument": str, "every_days": int, "enabled": int, "last_completed_at": str, "last_offered_at": str,
-        "postponed_until": str, "declined_at": str}, pk="instrument")
+        "instrument": str, "last_completed_at": str, "last_offered_at": str, "postponed_until": str,
+        "declined_at": str}, pk="instrument")
 
 
 QUESTIONNAIRE_SCHEMA = Schema("questionnaires", (_create_v1,))
@@ -84,17 +89,18 @@ class QuestionnaireStore:
 
     # Schedules -----------------------------------------------------------------------
 
-    def schedule(self, instrument_id: str) -> Schedule | None:
-        rows = self._journal.read("select * from questionnaire_schedules where instrument = ?", [instrument_id])
-        return self._schedule(rows[0]) if rows else None
+    def schedules(self, every: Mapping[str, str]) -> list[Schedule]:
+        """The schedule of each instrument switched on in `every` (instrument -> "14d"), with its history."""
+        history = {row["instrument"]: row for row in self._journal.read("select * from questionnaire_schedules")}
+        return [self._schedule(instrument, period, history.get(instrument)) for instrument, period in sorted(every.items())]
 
-    def schedules(self) -> list[Schedule]:
-        return [self._schedule(row) for row in
-                self._journal.read("select * from questionnaire_schedules order by instrument")]
+    def schedule(self, instrument_id: str, every: Mapping[str, str]) -> Schedule | None:
+        return next((schedule for schedule in self.schedules(every) if schedule.instrument_id == instrument_id), None)
 
     def save_schedule(self, schedule: Schedule) -> None:
+        """Keep what happened with the instrument for this person (the period and the switch are settings)."""
         record = {
-            "instrument": schedule.instrument_id, "every_days": schedule.every.days, "enabled": int(schedule.enabled),
+            "instrument": schedule.instrument_id,
             "last_completed_at": schedule.last_completed_at.isoformat() if schedule.last_completed_at else None,
             "last_offered_at": schedule.last_offered_at.isoformat() if schedule.last_offered_at else None,
             "postponed_until": schedule.postponed_until.isoformat() if schedule.postponed_until else None,
@@ -103,9 +109,11 @@ class QuestionnaireStore:
         self._journal.write(lambda db: db["questionnaire_schedules"].upsert(record, pk="instrument"))
 
     @staticmethod
-    def _schedule(row: dict[str, Any]) -> Schedule:
-        return Schedule(instrument_id=row["instrument"], every=timedelta(days=row["every_days"]),
-                        enabled=bool(row["enabled"]), last_completed_at=_moment(row["last_completed_at"]),
-                        last_offered_at=_moment(row["last_offered_at"]),
-                        postponed_until=date.fromisoformat(row["postponed_until"]) if row["postponed_until"] else None,
-                        declined_at=_moment(row["declined_at"]))
+    def _schedule(instrument: str, period: str, row: dict[str, Any] | None) -> Schedule:
+        row = row or {}
+        postponed = row.get("postponed_until")
+        return Schedule(instrument_id=instrument, every=parse_every(period),
+                        last_completed_at=_moment(row.get("last_completed_at")),
+                        last_offered_at=_moment(row.get("last_offered_at")),
+                        postponed_until=date.fromisoformat(postponed) if postponed else None,
+                        declined_at=_moment(row.get("declined_at")))

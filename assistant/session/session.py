@@ -46,8 +46,9 @@ class Session:
     # Output ---------------------------------------------------------------
 
     def say(self, text: str, slow: bool = False, remember: bool = True, rate_scale: float = 1.0,
-            volume_scale: float = 1.0) -> Utterance | None:
-        """Speak `text`; `slow` for numbers to write down; `remember` it for "repeat".
+            volume_scale: float = 1.0, lang: str | None = None) -> Utterance | None:
+        """Speak `text`; `slow` for numbers to write down; `remember` it for "repeat"; `lang`: when not the
+        conversation's (the user just asked for another language).
 
         `rate_scale` and `volume_scale` are fractions of the user's own rate and
         volume, for an exercise that fades (the sleep wind-down gets slower and
@@ -57,8 +58,9 @@ class Session:
         rate = self.settings.voice.rate_wpm * rate_scale
         if slow:
             rate = min(rate, NUMBER_RATE_WPM)
-        playback = self.voice.speech(text, self.lang, rate, self.settings.voice.volume * volume_scale)
-        self.events.emit("say", text=text, lang=self.lang)
+        lang = lang or self.lang
+        playback = self.voice.speech(text, lang, rate, self.settings.voice.volume * volume_scale)
+        self.events.emit("say", text=text, lang=lang)
         self.last_said = text
         if remember:
             self._since_listen.append(text)
