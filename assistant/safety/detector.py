@@ -89,6 +89,8 @@ _CUT: Final = "\n"
 """What a removed exclusion leaves behind: a line break, which word gaps in
 patterns cannot cross and where ``^``/``$`` match, so the words on either side
 are never stitched into a new phrase."""
+_FILLER_PASSES: Final = 3
+"""Fillers are dropped again until none is left, at most this often ("um, well, er")."""
 _PIECE_START: Final = "(?<=^ )"
 _PIECE_END: Final = "(?= ?$)"
 """Matching runs on ``" " + words + " "`` and every compiled pattern starts with
@@ -154,10 +156,13 @@ class _Normaliser:
             out.extend(self.words.get(part, part) for part in token.split())
         laid_out = _layout([" ".join(out)])
         if self.fillers is not None:
-            laid_out = self.fillers.sub(" ", laid_out)
+            for _ in range(_FILLER_PASSES):  # "um, well, ..." : dropping one filler can start a statement
+                dropped = _layout([" ".join(self.fillers.sub(" ", laid_out).split())])
+                if dropped == laid_out:
+                    break
+                laid_out = dropped
         for slip, mended in self.rewrites:
-            laid_out = _layout([" ".join(laid_out.split())])
-            laid_out = slip.sub(mended, laid_out)
+            laid_out = slip.sub(mended, laid_out)  # " word" for " word": the layout stays single-spaced
         return " ".join(laid_out.split())
 
 
@@ -413,8 +418,9 @@ class _Compiler:
         if ends:
             self.anchors["$"] = f"(?= ?$| (?:{alternation(ends)})(?![a-z0-9]))"
         if phrases["joiners"]:
-            starts = "|".join(f"(?<= {re.escape(w)} )" for w in sorted(set(phrases["joiners"])))
-            self.anchors["^"] = f"(?:{_PIECE_START}|{starts})"
+            # The joiner itself is consumed (one alternation is far cheaper than a
+            # look-behind per joiner, tried at every word start): a match only says yes or no.
+            self.anchors["^"] = f"(?:{_PIECE_START}|(?:{alternation(phrases['joiners'])}) )"
 
     def _fillers(self, section: dict[Any, Any]) -> re.Pattern[str] | None:
         """Hesitations dropped wherever they occur ("um", "euh", "you know" when it says nothing)."""
