@@ -70,6 +70,29 @@ The spoken set, BEFORE any change on branch safety2 (benchmarks/bench_safety.py 
 The structural weakness behind most of these misses: statements anchored to the
 whole utterance (``^...$``, to keep idioms out) are lost as soon as a second
 statement, a filler or some context joins them ("a quoi bon je n en peux plus").
+
+AFTER the work on branch safety2 (^/$ mean one statement, fillers dropped,
+recogniser slips mended, patterns grown by kind of meaning on separate tuning
+lines; this set was read only as totals, never line by line):
+
+  detector alone              en                       fr
+  crisis at crisis            159/180 (88.3%)          157/188 (83.5%)
+  crisis at crisis|distress   159/180 (88.3%)          158/188 (84.0%)
+  distress caught             77/89 (86.5%)            79/95 (83.2%)
+  distress as full crisis     0/89 (0%)                2/95 (2.1%)
+  body caught                 14/15 (93.3%)            13/14 (92.9%)
+  none: full crisis           2/287 (0.7%)             4/295 (1.4%)
+  none: distress question     1/287 (0.3%)             2/295 (0.7%)
+
+  whole layer (+ crisis intent >= 0.9, at most distress)
+  crisis at crisis|distress   167/180 (92.8%)          170/188 (90.4%)
+  distress caught             79/89 (88.8%)            80/95 (84.2%)
+  none: distress question     7/287 (2.4%)             9/295 (3.1%)
+
+Both sets were written by the engineer who then tuned, so even this set is
+kinder than words from real people would be: the after-figures say which kinds
+of meaning the patterns now cover, the before-figures how they generalised.
+Floors below are set just under the after-figures, as regressions guards.
 """
 
 from __future__ import annotations
@@ -87,9 +110,9 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                         "max_none_as_crisis": 0.01},
     ("heldout", "fr"): {"crisis_at_crisis": 0.99, "crisis_at_least_distress": 0.99, "distress_caught": 0.98,
                         "max_none_as_crisis": 0.01},
-    ("spoken", "en"): {"crisis_at_crisis": 0.76, "crisis_at_least_distress": 0.76, "distress_caught": 0.48,
+    ("spoken", "en"): {"crisis_at_crisis": 0.88, "crisis_at_least_distress": 0.88, "distress_caught": 0.86,
                        "max_none_as_crisis": 0.01},
-    ("spoken", "fr"): {"crisis_at_crisis": 0.73, "crisis_at_least_distress": 0.73, "distress_caught": 0.48,
+    ("spoken", "fr"): {"crisis_at_crisis": 0.83, "crisis_at_least_distress": 0.84, "distress_caught": 0.83,
                        "max_none_as_crisis": 0.015},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
