@@ -672,3 +672,32 @@ def test_broken_normalise_or_statements_names_file_and_line(tmp_path: Path, sect
         SafetyDetector.from_file(path)
     message = str(raised.value)
     assert f"{path}:" in message and problem in message, message
+
+
+AROUND = {
+    "en": [("um ", ""), ("since my wife died ", ""), ("", " not since the funeral"), ("", " and i don't know what to do"),
+           ("well you know ", " to be honest"), ("but ", " so there"), ("my son says i should get out more but ", ""),
+           ("", " if i'm honest with you")],
+    "fr": [("euh ", ""), ("depuis que ma femme est morte ", ""), ("", " pas depuis l'enterrement"),
+           ("", " et je sais pas quoi faire"), ("bah vous savez ", " voilà"), ("mais ", " hein"),
+           ("mon fils dit que je devrais sortir mais ", ""), ("franchement ", " je vous jure")],
+}
+"""Context, fillers and a second statement put around every tuning line: what people add when they speak."""
+MIN_KEPT_AROUND = 0.995
+"""Share of tuning lines that must keep their level with words around them (a few everyday readings remain:
+"and then i'm ready to go")."""
+
+
+def test_words_around_a_statement_keep_its_level_and_add_no_alarm(detectors, lang: str) -> None:
+    detector, kept, total, wrong = detectors[lang], 0, 0, []
+    for level in ("crisis", "distress", "none"):
+        for line in corpus(level, lang):
+            for before, after in AROUND[lang]:
+                finding = detector.assess(before + line.text + after)
+                ok = (finding is None or finding.level == "body") if level == "none" else (
+                    finding is not None and finding.level == level)
+                kept, total = kept + ok, total + 1
+                if not ok:
+                    wrong.append((before + line.text + after, finding))
+    print(f"[{lang}] kept with words around {kept}/{total}")
+    assert kept >= MIN_KEPT_AROUND * total, "\n".join(f"  {text!r} -> {found}" for text, found in wrong[:40])
