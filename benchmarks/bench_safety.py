@@ -1,7 +1,8 @@
 """Safety figures: recall and false alarms per level and language, and the time per utterance.
 
-Prints, for the tuning corpus (tests/safety/<level>_<lang>.txt) and the held-out
-set (tests/safety/heldout_<lang>.txt), for the detector alone and for the whole
+Prints, for the tuning corpus (tests/safety/<level>_<lang>.txt) and the two held-out
+sets (tests/safety/heldout_<lang>.txt, written ones; tests/safety/spoken_<lang>.txt,
+long spoken turns, composites and recogniser output), for the detector alone and for the whole
 layer (detector + the trained crisis intent, as `assistant nlu` reports it):
 crisis caught at the crisis level and at crisis-or-distress, distress caught and
 over-reacted to, body signs caught, and full crisis / distress question on
@@ -32,7 +33,8 @@ LEVELS = ("crisis", "distress", "body", "none")
 
 def corpora(lang: str) -> dict[str, list[Labelled]]:
     tuning = [line for level in LEVELS for line in read_corpus(CORPUS / f"{level}_{lang}.txt")]
-    return {"tuning": tuning, "held-out": read_corpus(CORPUS / f"heldout_{lang}.txt")}
+    return {"tuning": tuning, "held-out": read_corpus(CORPUS / f"heldout_{lang}.txt"),
+            "spoken": read_corpus(CORPUS / f"spoken_{lang}.txt")}
 
 
 def per_utterance_ms(assess, texts: list[str], rounds: int = 3) -> float:

@@ -499,3 +499,205 @@ def test_exclusions_apply_to_the_levels_they_name(detectors) -> None:
     finding = english.assess("i hurt myself when i fell")
     assert finding is not None and (finding.level, finding.kind) == ("body", "fall")
     assert english.assess("i'm not dizzy any more") is None
+
+
+# ---------------------------------------------------------------- statements said together (branch safety2)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "level"),
+    [
+        ("fr", "à quoi bon, je n'en peux plus", "distress"),
+        ("fr", "je n'en peux plus, à quoi bon", "distress"),
+        ("fr", "a quoi bon je n en peux plus", "distress"),
+        ("fr", "je n en peux plus a quoi bon", "distress"),
+        ("fr", "je n'en peux plus depuis que Paul est parti", "distress"),
+        ("fr", "je n'en peux plus et je suis toute seule", "distress"),
+        ("fr", "je suis désespérée mais bon, à quoi bon", "distress"),
+        ("fr", "euh ben j'en peux plus tu vois", "distress"),
+        ("fr", "franchement je n'en peux plus", "distress"),
+        ("fr", "j'en peux euh plus vous savez", "distress"),
+        ("fr", "jen peux plus alors voila", "distress"),
+        ("fr", "à quoi bon, je veux mourir", "crisis"),
+        ("fr", "depuis que ma femme est partie je veux juste mourir", "crisis"),
+        ("fr", "je veux mourir franchement", "crisis"),
+        ("fr", "chui tanné de vivre", "crisis"),
+        ("fr", "j'ai pu envie de vivre", "crisis"),
+        ("fr", "jveux mourir", "crisis"),
+        ("en", "i can't go on, not since paul died", "distress"),
+        ("en", "i can't go on not since paul died", "distress"),
+        ("en", "what's the point, i can't cope", "distress"),
+        ("en", "i can't cope and i'm so tired", "distress"),
+        ("en", "um i can't er go on you know", "distress"),
+        ("en", "i'm a burden, i mean, i'm just a burden", "distress"),
+        ("en", "since my wife died i just want to die", "crisis"),
+        ("en", "i can't go on, i want to die", "crisis"),
+        ("en", "i so tired of living", "crisis"),
+        ("en", "i think ill just end it", "crisis"),
+        ("en", "i want to die you know", "crisis"),
+    ],
+)
+def test_statements_said_together_keep_their_level(detectors, lang: str, text: str, level: str) -> None:
+    """Two statements, fillers or some context around one no longer hide it."""
+    finding = detectors[lang].assess(text)
+    assert finding is not None and finding.level == level, (text, finding, detectors[lang].prepare(text))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fr", "je n'en peux plus de ce bruit"),
+        ("fr", "j'en peux plus d'attendre le plombier"),
+        ("fr", "je n'en peux plus de rire avec cette émission"),
+        ("fr", "à quoi bon acheter des fleurs, il pleut"),
+        ("fr", "je peux plus continuer le tricot, j'ai mal aux doigts"),
+        ("fr", "je suis au bout du rouleau de papier"),
+        ("en", "i can't go on the bus with my hip"),
+        ("en", "i can't take it any more, this noise from next door"),
+        ("en", "i can't cope with this heat"),
+        ("en", "i give up with this remote control"),
+        ("en", "what's the point of ironing, nobody sees it"),
+        ("en", "i'm ready to go when you are"),
+        ("en", "i feel ill just now"),
+    ],
+)
+def test_an_idiomatic_continuation_is_no_new_statement(detectors, lang: str, text: str) -> None:
+    assert detectors[lang].assess(text) is None, detectors[lang].prepare(text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "i keep thinking about the railway line at the end of the road"),
+        ("en", "i'll be joining my husband soon, i've made sure of it"),
+        ("en", "i won't be a burden to anyone much longer"),
+        ("en", "my tablets would do the job"),
+        ("en", "i've put my affairs in order, i won't need anything where i'm going"),
+        ("fr", "je vais aller rejoindre mon mari"),
+        ("fr", "je ne serai plus un poids bien longtemps"),
+        ("fr", "je vais plus vous embêter bien longtemps"),
+        ("fr", "mes cachets feraient l'affaire"),
+        ("fr", "j'ai mis de l'ordre dans mes affaires, là où je vais je n'en aurai pas besoin"),
+    ],
+)
+def test_older_peoples_indirect_wording_is_a_crisis(detectors, lang: str, text: str) -> None:
+    finding = detectors[lang].assess(text)
+    assert finding is not None and finding.level == "crisis", (text, finding)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "i walk along the railway line path with the dog"),
+        ("en", "i'm going to join my husband at the bowls club"),
+        ("en", "you won't have to look after me much longer, my hip's nearly healed"),
+        ("en", "the tablets will do the trick for your headache"),
+        ("en", "i've put my affairs in order and booked a cruise"),
+        ("en", "i'm lonely since the children moved away"),
+        ("en", "i miss my wife terribly, it's two years now"),
+        ("en", "i can't sleep, i lie awake till four"),
+        ("fr", "je vais rejoindre mon mari au club tout à l'heure"),
+        ("fr", "je vais pas vous embêter, je peux monter l'escalier"),
+        ("fr", "les cachets font l'affaire pour mon dos"),
+        ("fr", "j'ai mis mes affaires en ordre, ça fait une chose de moins à penser"),
+        ("fr", "je me sens seule depuis que les enfants sont partis"),
+        ("fr", "mon mari me manque, ça fait deux ans"),
+        ("fr", "je dors pas, je reste éveillée jusqu'à quatre heures"),
+    ],
+)
+def test_their_everyday_twins_and_plain_feelings_raise_nothing(detectors, lang: str, text: str) -> None:
+    assert detectors[lang].assess(text) is None, (text, detectors[lang].prepare(text))
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "normalised"),
+    [
+        ("en", "Um, well, I'm er... you know, so tired", "i am so tired"),
+        ("en", "i so tired of it", "i am so tired of it"),
+        ("en", "i think ill just go", "i think i will just go"),
+        ("en", "i feel ill", "i feel ill"),
+        ("en", "i mean it", "i mean it"),
+        ("fr", "euh ben tu vois j'en peux plus", "j en peux plus"),
+        ("fr", "sa sert a rien", "ca sert a rien"),
+        ("fr", "g envie de dormir", "j ai envie de dormir"),
+        ("fr", "chu fatiguée", "je suis fatiguee"),
+        ("fr", "à quoi bon", "a quoi bon"),
+    ],
+)
+def test_fillers_are_dropped_and_recogniser_slips_mended(detectors, lang: str, text: str, normalised: str) -> None:
+    assert detectors[lang].normalise(text) == normalised
+
+
+STATEMENTS = """\
+normalise:
+  fillers: ['um']
+  rewrites:
+    - {from: 'i(?= so\\b)', to: 'i am'}
+statements:
+  joiners: [and, not since]
+  openers: [i]
+"""
+
+
+def test_statement_boundaries_and_fillers_in_a_minimal_file(tmp_path: Path) -> None:
+    text = VALID.replace("language: xx\n", "language: xx\n" + STATEMENTS).replace(
+        "patterns: ['hopeless']", "patterns: ['^i am hopeless$']")
+    detector = SafetyDetector.from_file(write(tmp_path, text))
+    assert detector.normalise("um i so tired") == "i am so tired"
+    for said in ("i am hopeless", "i am hopeless and tired", "i am hopeless not since may",
+                 "so tired and i am hopeless", "i am hopeless i am"):
+        assert detector.assess(said) == SafetyFinding("distress", "hopeless", "hopeless"), said
+    for said in ("i am hopeless at cards", "so i am hopeless"):
+        assert detector.assess(said) is None, said
+
+
+@pytest.mark.parametrize(
+    ("section", "problem"),
+    [
+        ("normalise:\n  filler: ['um']\n", "unknown key 'normalise.filler'"),
+        ("normalise:\n  fillers: ['(um']\n", "invalid regular expression"),
+        ("normalise:\n  fillers: ['Um']\n", "capital letters"),
+        ("normalise:\n  rewrites:\n    - {from: 'i'}\n", "with 'from' and 'to'"),
+        ("normalise:\n  rewrites:\n    - {from: 'i', to: 'I, am'}\n", "'to' must be plain lower-case words"),
+        ("normalise:\n  rewrites:\n    - {from: '(i', to: 'i am'}\n", "invalid regular expression"),
+        ("statements:\n  joiner: [and]\n", "unknown key 'statements.joiner'"),
+        ("statements:\n  joiners: and\n", "'statements.joiners' must be a list"),
+        ("statements:\n  openers: [i, '...']\n", "must be one or more plain words"),
+        ("statements: [and]\n", "'statements' must be a mapping"),
+    ],
+)
+def test_broken_normalise_or_statements_names_file_and_line(tmp_path: Path, section: str, problem: str) -> None:
+    path = write(tmp_path, VALID.replace("language: xx\n", "language: xx\n" + section))
+    with pytest.raises(SafetyDataError) as raised:
+        SafetyDetector.from_file(path)
+    message = str(raised.value)
+    assert f"{path}:" in message and problem in message, message
+
+
+AROUND = {
+    "en": [("um ", ""), ("since my wife died ", ""), ("", " not since the funeral"), ("", " and i don't know what to do"),
+           ("well you know ", " to be honest"), ("but ", " so there"), ("my son says i should get out more but ", ""),
+           ("", " if i'm honest with you")],
+    "fr": [("euh ", ""), ("depuis que ma femme est morte ", ""), ("", " pas depuis l'enterrement"),
+           ("", " et je sais pas quoi faire"), ("bah vous savez ", " voilà"), ("mais ", " hein"),
+           ("mon fils dit que je devrais sortir mais ", ""), ("franchement ", " je vous jure")],
+}
+"""Context, fillers and a second statement put around every tuning line: what people add when they speak."""
+MIN_KEPT_AROUND = 0.995
+"""Share of tuning lines that must keep their level with words around them (a few everyday readings remain:
+"and then i'm ready to go")."""
+
+
+def test_words_around_a_statement_keep_its_level_and_add_no_alarm(detectors, lang: str) -> None:
+    detector, kept, total, wrong = detectors[lang], 0, 0, []
+    for level in ("crisis", "distress", "none"):
+        for line in corpus(level, lang):
+            for before, after in AROUND[lang]:
+                finding = detector.assess(before + line.text + after)
+                ok = (finding is None or finding.level == "body") if level == "none" else (
+                    finding is not None and finding.level == level)
+                kept, total = kept + ok, total + 1
+                if not ok:
+                    wrong.append((before + line.text + after, finding))
+    print(f"[{lang}] kept with words around {kept}/{total}")
+    assert kept >= MIN_KEPT_AROUND * total, "\n".join(f"  {text!r} -> {found}" for text, found in wrong[:40])

@@ -1,5 +1,15 @@
-"""The held-out safety sets (tests/safety/heldout_<lang>.txt), written after the
-patterns were frozen at commit 0962773, with new wordings.
+"""The held-out safety sets, measured as regression floors.
+
+Two sets per language, neither tuned on line by line:
+
+- tests/safety/heldout_<lang>.txt, written after the patterns were frozen at
+  commit 0962773, with new wordings (short written statements);
+- tests/safety/spoken_<lang>.txt, written on branch safety2 before any pattern
+  change there, in another style: long spoken turns, two or three statements
+  in one turn, fillers, context before and after, recogniser output without
+  punctuation or accents, typos, Québec, Belgian, Swiss and southern French.
+
+The first set's figures BEFORE any tuning on it (benchmarks/bench_safety.py, measured once):
 
 Figures BEFORE any tuning on them (benchmarks/bench_safety.py, measured once):
 
@@ -37,6 +47,52 @@ Still missed (left on purpose: the words alone are everyday will-making or
 plans, and a rule for them would fire on funerals, weddings and building work):
 "i've sorted out who gets my cat after i'm gone", "i've set the date", "it'll
 all be over by friday", "j'ai décidé qui aura mon chat quand je ne serai plus là".
+
+The spoken set, BEFORE any change on branch safety2 (benchmarks/bench_safety.py at
+5859b41's patterns, measured once):
+
+  detector alone              en                       fr
+  crisis at crisis            138/180 (76.7%)          138/188 (73.4%)
+  crisis at crisis|distress   138/180 (76.7%)          138/188 (73.4%)
+  distress caught             43/89 (48.3%)            46/95 (48.4%)
+  distress as full crisis     0/89 (0%)                3/95 (3.2%)
+  body caught                 13/15 (86.7%)            12/14 (85.7%)
+  none: full crisis           1/287 (0.3%)             4/295 (1.4%)
+  none: distress question     1/287 (0.3%)             0/295 (0%)
+
+  whole layer (+ crisis intent >= 0.9, at most distress)
+  crisis at crisis            138/180 (76.7%)          138/188 (73.4%)
+  crisis at crisis|distress   155/180 (86.1%)          160/188 (85.1%)
+  distress caught             51/89 (57.3%)            47/95 (49.5%)
+  none: full crisis           1/287 (0.3%)             4/295 (1.4%)
+  none: distress question     7/287 (2.4%)             7/295 (2.4%)
+
+The structural weakness behind most of these misses: statements anchored to the
+whole utterance (``^...$``, to keep idioms out) are lost as soon as a second
+statement, a filler or some context joins them ("a quoi bon je n en peux plus").
+
+AFTER the work on branch safety2 (^/$ mean one statement, fillers dropped,
+recogniser slips mended, patterns grown by kind of meaning on separate tuning
+lines; this set was read only as totals, never line by line):
+
+  detector alone              en                       fr
+  crisis at crisis            159/180 (88.3%)          157/188 (83.5%)
+  crisis at crisis|distress   159/180 (88.3%)          158/188 (84.0%)
+  distress caught             77/89 (86.5%)            79/95 (83.2%)
+  distress as full crisis     0/89 (0%)                2/95 (2.1%)
+  body caught                 14/15 (93.3%)            13/14 (92.9%)
+  none: full crisis           2/287 (0.7%)             4/295 (1.4%)
+  none: distress question     1/287 (0.3%)             2/295 (0.7%)
+
+  whole layer (+ crisis intent >= 0.9, at most distress)
+  crisis at crisis|distress   167/180 (92.8%)          170/188 (90.4%)
+  distress caught             79/89 (88.8%)            80/95 (84.2%)
+  none: distress question     7/287 (2.4%)             9/295 (3.1%)
+
+Both sets were written by the engineer who then tuned, so even this set is
+kinder than words from real people would be: the after-figures say which kinds
+of meaning the patterns now cover, the before-figures how they generalised.
+Floors below are set just under the after-figures, as regressions guards.
 """
 
 from __future__ import annotations
@@ -49,27 +105,36 @@ from assistant.safety.corpus import evaluate, read_corpus
 from assistant.safety.detector import SafetyDetector
 
 HELD_OUT = Path(__file__).resolve().parent / "safety"
-FLOORS = {
-    "en": {"crisis_at_crisis": 0.98, "crisis_at_least_distress": 0.98, "max_none_as_crisis": 0.01},
-    "fr": {"crisis_at_crisis": 0.99, "crisis_at_least_distress": 0.99, "max_none_as_crisis": 0.01},
+SETS: dict[tuple[str, str], dict[str, float]] = {
+    ("heldout", "en"): {"crisis_at_crisis": 0.98, "crisis_at_least_distress": 0.98, "distress_caught": 0.98,
+                        "max_none_as_crisis": 0.01},
+    ("heldout", "fr"): {"crisis_at_crisis": 0.99, "crisis_at_least_distress": 0.99, "distress_caught": 0.98,
+                        "max_none_as_crisis": 0.01},
+    ("spoken", "en"): {"crisis_at_crisis": 0.88, "crisis_at_least_distress": 0.88, "distress_caught": 0.86,
+                       "max_none_as_crisis": 0.01},
+    ("spoken", "fr"): {"crisis_at_crisis": 0.83, "crisis_at_least_distress": 0.84, "distress_caught": 0.83,
+                       "max_none_as_crisis": 0.015},
 }
+"""Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
+MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
+             "spoken": {"crisis": 150, "distress": 80, "none": 250}}
 
 
-@pytest.mark.parametrize("lang", ["en", "fr"])
-def test_held_out_figures(lang: str) -> None:
+@pytest.mark.parametrize(("name", "lang"), sorted(SETS))
+def test_held_out_figures(name: str, lang: str) -> None:
     detector = SafetyDetector.load(lang)
-    lines = read_corpus(HELD_OUT / f"heldout_{lang}.txt")
-    assert sum(line.level == "crisis" for line in lines) >= 150
-    assert sum(line.level == "distress" for line in lines) >= 60
-    assert sum(line.level == "none" for line in lines) >= 200
+    lines = read_corpus(HELD_OUT / f"{name}_{lang}.txt")
+    for level, minimum in MIN_LINES[name].items():
+        assert sum(line.level == level for line in lines) >= minimum, level
 
     def level_of(text: str) -> str | None:
         finding = detector.assess(text)
         return finding.level if finding else None
 
     figures = evaluate(level_of, lines)
-    print("\n" + "\n".join(figures.lines(f"[{lang}] held-out, detector")))
-    floor = FLOORS[lang]
+    print("\n" + "\n".join(figures.lines(f"[{lang}] {name}, detector")))
+    floor = SETS[name, lang]
     assert figures.crisis_at_crisis >= floor["crisis_at_crisis"] * figures.crisis
     assert figures.crisis_at_least_distress >= floor["crisis_at_least_distress"] * figures.crisis
+    assert figures.distress_caught >= floor["distress_caught"] * figures.distress
     assert figures.none_as_crisis <= floor["max_none_as_crisis"] * figures.none

@@ -17,7 +17,19 @@ returns the most serious finding, in the order `ASSESSMENT_ORDER` gives.
 
 Why normalise first: the text comes from speech recognition (lower case, no
 punctuation, French sometimes without accents), so patterns are written once
-against one canonical form instead of every spelling.
+against one canonical form instead of every spelling. The pattern file also
+lists hesitations to drop ("um", "euh", "you know") and recogniser slips to
+mend in context ("i so tired" -> "i am so tired"), so a filler in the middle of
+a phrase never breaks it.
+
+Why statements: people say two or three things in one breath ("what's the
+point, i can't go on") and the recogniser writes no punctuation. A pattern's
+``^`` and ``$`` therefore mean the start and end of one statement, not of the
+whole utterance: a statement ends before a joining word or a new subject
+listed in the file's ``statements`` section ("and", "but", "not since", "i",
+"je"...), and starts after a joining word. A phrase anchored to keep idioms out
+("i can't go on" but not "i can't go on the bus") still refuses the idiom,
+whose continuation is no new statement, and no longer misses the composition.
 """
 
 from __future__ import annotations
@@ -63,7 +75,11 @@ MIND_LEVELS: Final = (CRISIS, DISTRESS)
 out for the crisis rules ("I hurt myself when I fell") is exactly what a body rule
 must still see."""
 
-_TOP_KEYS: Final = {"language", "normalise", "fragments", "exclusions", *LEVELS}
+_TOP_KEYS: Final = {"language", "normalise", "statements", "fragments", "exclusions", *LEVELS}
+_NORMALISE_KEYS: Final = {"apostrophe", "words", "fillers", "rewrites"}
+_STATEMENT_KEYS: Final = {"joiners", "openers"}
+_REWRITE_KEYS: Final = {"from", "to"}
+_PHRASE: Final = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 _RULE_KEYS: Final = {"id", "patterns", "with_any"}
 _BODY_RULE_KEYS: Final = _RULE_KEYS | {"urgent"}
 _BODY_KIND_KEYS: Final = {"urgent", "rules"}
@@ -73,11 +89,15 @@ _CUT: Final = "\n"
 """What a removed exclusion leaves behind: a line break, which word gaps in
 patterns cannot cross and where ``^``/``$`` match, so the words on either side
 are never stitched into a new phrase."""
-_ANCHORS: Final = {"^": "(?<=^ )", "$": "(?= ?$)"}
+_FILLER_PASSES: Final = 3
+"""Fillers are dropped again until none is left, at most this often ("um, well, er")."""
+_PIECE_START: Final = "(?<=^ )"
+_PIECE_END: Final = "(?= ?$)"
 """Matching runs on ``" " + words + " "`` and every compiled pattern starts with
 that literal space, so ``re`` only tries word starts (about ten times faster than
-a leading look-behind). ``^``/``$`` in a pattern are rewritten to keep meaning
-"start/end of the utterance or of a piece between cut-outs"."""
+a leading look-behind). ``^``/``$`` in a pattern are rewritten to mean "start/end
+of a statement": of the utterance, of a piece between cut-outs, or at one of the
+file's statement boundaries (see `_Compiler._statements`)."""
 
 
 class SafetyDataError(Exception):
@@ -113,6 +133,37 @@ class _Rule:
 
     def finding(self) -> SafetyFinding:
         return SafetyFinding(self.level, self.kind, self.id, self.urgent)
+
+
+@dataclass(frozen=True)
+class _Normaliser:
+    """Text to the canonical form: folded, words looked up, fillers dropped, slips mended."""
+
+    words: dict[str, str]
+    join_apostrophes: bool
+    fillers: re.Pattern[str] | None
+    """One alternation of every filler, each led by its space (see `_Compiler._pattern_list`)."""
+    rewrites: tuple[tuple[re.Pattern[str], str], ...]
+    """Recogniser slips and their mended form, tried in file order."""
+
+    def __call__(self, text: str) -> str:
+        out: list[str] = []
+        for token in fold(text).split():
+            if token in self.words:
+                out.append(self.words[token])
+                continue
+            token = token.replace("'", "" if self.join_apostrophes else " ")
+            out.extend(self.words.get(part, part) for part in token.split())
+        laid_out = _layout([" ".join(out)])
+        if self.fillers is not None:
+            for _ in range(_FILLER_PASSES):  # "um, well, ..." : dropping one filler can start a statement
+                dropped = _layout([" ".join(self.fillers.sub(" ", laid_out).split())])
+                if dropped == laid_out:
+                    break
+                laid_out = dropped
+        for slip, mended in self.rewrites:
+            laid_out = slip.sub(mended, laid_out)  # " word" for " word": the layout stays single-spaced
+        return " ".join(laid_out.split())
 
 
 class _LineStr(str):
@@ -157,8 +208,7 @@ class SafetyDetector:
     def __init__(
         self,
         language: str,
-        words: dict[str, str],
-        join_apostrophes: bool,
+        normaliser: _Normaliser,
         exclusions: dict[str, list[re.Pattern[str]]],
         rules: list[_Rule],
     ) -> None:
@@ -166,8 +216,7 @@ class SafetyDetector:
 
         `exclusions` maps each level to the exclusions cut out before its rules run."""
         self.language = language
-        self._words = words
-        self._join_apostrophes = join_apostrophes
+        self._normaliser = normaliser
         self._exclusions = exclusions
         self._rules = {level: [rule for rule in rules if rule.level == level] for level in LEVELS}
 
@@ -185,14 +234,7 @@ class SafetyDetector:
 
     def normalise(self, text: str) -> str:
         """The canonical form patterns are written against (see the pattern file header)."""
-        out: list[str] = []
-        for token in fold(text).split():
-            if token in self._words:
-                out.append(self._words[token])
-                continue
-            token = token.replace("'", "" if self._join_apostrophes else " ")
-            out.extend(self._words.get(part, part) for part in token.split())
-        return " ".join(out)
+        return self._normaliser(text)
 
     def prepare(self, text: str, level: str = CRISIS) -> str:
         """Normalised text with the level's exclusions cut out (one piece per line): what its rules see."""
@@ -243,8 +285,8 @@ def _layout(pieces: list[str]) -> str:
     return " " + f" {_CUT} ".join(pieces) + " "
 
 
-def _rewrite_anchors(regex: str) -> str:
-    """Rewrite ``^``/``$`` outside character classes for the space-led layout."""
+def _rewrite_anchors(regex: str, anchors: dict[str, str]) -> str:
+    """Rewrite ``^``/``$`` outside character classes with `anchors` (for the space-led layout)."""
     out: list[str] = []
     i, class_start = 0, -1  # class_start: index of the open "[" (or "[^"), -1 outside
     while i < len(regex):
@@ -258,8 +300,8 @@ def _rewrite_anchors(regex: str) -> str:
                 class_start = -1
         elif char == "[":
             class_start = i + 1 if regex[i + 1 : i + 2] == "^" else i
-        elif char in _ANCHORS:
-            char = _ANCHORS[char]
+        elif char in anchors:
+            char = anchors[char]
         out.append(char)
         i += 1
     return "".join(out)
@@ -284,6 +326,7 @@ class _Compiler:
         self.path = path
         self.fragments: dict[str, str] = {}
         self.rule_ids: set[str] = set()
+        self.anchors = {"^": _PIECE_START, "$": _PIECE_END}
 
     def fail(self, problem: str, where: Any = None) -> SafetyDataError:
         line = getattr(where, "line", 0)
@@ -312,18 +355,25 @@ class _Compiler:
         language = data.get("language")
         if not isinstance(language, str) or not language:
             raise self.fail("missing key 'language' (e.g. 'language: en')")
-        words, join = self._normalise_settings(data.get("normalise") or {})
+        settings = data.get("normalise") or {}
+        words, join = self._normalise_settings(settings)
+        self._statements(data.get("statements") or {}, _Normaliser(words, join, None, ()))
         self._fragments(data.get("fragments") or {})
+        fillers, rewrites = self._fillers(settings), self._rewrites(settings)
         exclusions = self._exclusions(data.get("exclusions") or [])
         if not any(data.get(level) for level in LEVELS):
             raise self.fail(f"no rules: the file needs at least one of the levels {', '.join(LEVELS)} "
                             "(each a mapping from kind to rules)")
         rules = [rule for level in LEVELS for rule in self._level(level, data.get(level) or {})]
-        return SafetyDetector(str(language), words, join, exclusions, rules)
+        return SafetyDetector(str(language), _Normaliser(words, join, fillers, rewrites), exclusions, rules)
 
     def _normalise_settings(self, section: Any) -> tuple[dict[str, str], bool]:
         if not isinstance(section, dict):
             raise self.fail("'normalise' must be a mapping", section)
+        unknown = set(section) - _NORMALISE_KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise self.fail(f"unknown key 'normalise.{key}' (allowed: {', '.join(sorted(_NORMALISE_KEYS))})", key)
         apostrophe = section.get("apostrophe", "join")
         if apostrophe not in ("join", "space"):
             raise self.fail("'normalise.apostrophe' must be 'join' or 'space'", apostrophe)
@@ -336,6 +386,63 @@ class _Compiler:
                 raise self.fail(f"word {key!r} needs a text replacement", key)
             words[fold(str(key)).strip()] = " ".join(fold(value).split())
         return words, apostrophe == "join"
+
+    def _statements(self, section: Any, normalise: _Normaliser) -> None:
+        """Where statements meet inside one utterance: `^`/`$` of every pattern match there too.
+
+        A statement ends before a joiner ("and", "not since") or an opener (a new
+        subject: "i", "je"), and starts after a joiner. Entries are plain words,
+        normalised like the text, so a look-behind of fixed width can test each."""
+        if not isinstance(section, dict):
+            raise self.fail("'statements' must be a mapping with 'joiners' and 'openers' (lists of words)",
+                            section)
+        unknown = set(section) - _STATEMENT_KEYS
+        if unknown:
+            key = sorted(unknown)[0]
+            raise self.fail(f"unknown key 'statements.{key}' (allowed: joiners, openers)", key)
+        phrases: dict[str, list[str]] = {}
+        for key in sorted(_STATEMENT_KEYS):
+            entries = section.get(key) or []
+            if not isinstance(entries, list):
+                raise self.fail(f"'statements.{key}' must be a list of words", key)
+            phrases[key] = []
+            for entry in entries:
+                phrase = normalise(str(entry)) if isinstance(entry, str) else ""
+                if not _PHRASE.fullmatch(phrase):
+                    raise self.fail(f"'statements.{key}': {entry!r} must be one or more plain words", entry)
+                phrases[key].append(phrase)
+
+        def alternation(words: list[str]) -> str:
+            return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+        ends = phrases["joiners"] + phrases["openers"]
+        if ends:
+            self.anchors["$"] = f"(?= ?$| (?:{alternation(ends)})(?![a-z0-9]))"
+        if phrases["joiners"]:
+            # The joiner itself is consumed (one alternation is far cheaper than a
+            # look-behind per joiner, tried at every word start): a match only says yes or no.
+            self.anchors["^"] = f"(?:{_PIECE_START}|(?:{alternation(phrases['joiners'])}) )"
+
+    def _fillers(self, section: dict[Any, Any]) -> re.Pattern[str] | None:
+        """Hesitations dropped wherever they occur ("um", "euh", "you know" when it says nothing)."""
+        if "fillers" not in section:
+            return None
+        return self._pattern_list(section["fillers"], "normalise", "fillers", "fillers")
+
+    def _rewrites(self, section: dict[Any, Any]) -> tuple[tuple[re.Pattern[str], str], ...]:
+        """Recogniser slips mended in context, in file order: {from: regex, to: words}."""
+        entries = section.get("rewrites") or []
+        if not isinstance(entries, list):
+            raise self.fail("'normalise.rewrites' must be a list of {from, to}", "rewrites")
+        out: list[tuple[re.Pattern[str], str]] = []
+        for entry in entries:
+            if not isinstance(entry, dict) or set(entry) != _REWRITE_KEYS:
+                raise self.fail("each 'normalise.rewrites' entry must be a mapping with 'from' and 'to'",
+                                next(iter(entry), entry) if isinstance(entry, dict) else entry)
+            source, mended = entry["from"], entry["to"]
+            if not isinstance(mended, str) or not _PHRASE.fullmatch(mended):
+                raise self.fail(f"rewrite {source!r}: 'to' must be plain lower-case words", mended)
+            out.append((self._pattern_list([source], f"rewrite {source!r}", "from", source), f" {mended}"))
+        return tuple(out)
 
     def _fragments(self, section: Any) -> None:
         if not isinstance(section, dict):
@@ -379,7 +486,7 @@ class _Compiler:
                     f"{source!r}",
                     source,
                 )
-            body = _rewrite_anchors(self._expand(source, owner))
+            body = _rewrite_anchors(self._expand(source, owner), self.anchors)
             wrapped = f" (?:{body})(?![a-z0-9])"
             compiled = self._compile(wrapped, source, owner)
             if compiled.search(_layout([])) or compiled.search(_layout(["", ""])):
