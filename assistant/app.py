@@ -1,4 +1,10 @@
-"""Putting one conversation together: settings, models, journal, voice and input."""
+"""Putting one conversation together: settings, models, journal, voice and input.
+
+The stores are checked before the first word (journal/recovery.py,
+dialogue/trackers.py): whatever happened to the disk, the conversation starts,
+and what happened is told to the caregiver on stderr and, if it concerns the
+user's notes, to the user in one sentence at the start (journal/notices.py).
+"""
 
 from __future__ import annotations
 
@@ -13,7 +19,10 @@ from assistant.conversation.understanding import Understanding
 from assistant.dialogue.engine import DialogueModel
 from assistant.dialogue.training import ensure_trained, model_path
 from assistant.exercises.scripts import load_scripts
-from assistant.journal.store import Journal
+from assistant.dialogue.trackers import Trackers
+from assistant.journal.backup import Backups
+from assistant.journal.notices import StoreReporter
+from assistant.journal.recovery import JournalOpener
 from assistant.messages import UserFacingError, message
 from assistant.paths import Home
 from assistant.session.clock import Clock, device_zone
@@ -87,10 +96,16 @@ def load_parts(home: Home, requested_lang: str | None) -> Parts:
 
 def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: Inbox, events: EventSink,
                        voice: Voice) -> Conversation:
-    dialogue = model.conversation(parts.home.tracker_db, f"conversation-{clock.local_time().isoformat()}")
     scripts, errors = load_scripts()
     for error in errors:
         warn(message("exercise_file_broken", parts.lang, problem=error))
     session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
-    return Conversation(session, dialogue, Understanding(parts.lang, model),
-                        Journal(parts.home.journal_db, now=clock.local_time), scripts, load_scales()[parts.lang], warn)
+    home, lang = parts.home, parts.lang
+    reporter = StoreReporter(lang, warn, lambda text: session.say(text, remember=False), clock.local_time)
+    backups = Backups(home.backups, clock.local_time, lambda problem: reporter.backup_failed(str(home.backups), problem))
+    opened = JournalOpener(home, clock.local_time, (), backups, reporter.write_failed).open()
+    trackers = Trackers(home.tracker_db, model.domain, clock.local_time,
+                        lambda problem: warn(message("tracker_in_memory", lang, path=home.tracker_db, problem=problem)))
+    reporter.at_start([*opened.notices, *trackers.notices], opened.journal)
+    return Conversation(session, model.conversation(trackers, clock.local_time), Understanding(lang, model),
+                        opened.journal, scripts, load_scales()[lang], warn)

@@ -40,8 +40,9 @@ def test_a_newer_schema_is_refused_without_touching_the_data(tmp_path):
     journal = Journal(tmp_path / "journal.db")
     journal.add_checkin(3, 3, "en")
     journal.set_meta("schema_version", str(SCHEMA_VERSION + 1))
-    with pytest.raises(JournalError, match="newer version"):
+    with pytest.raises(JournalError, match="schema 3; this version knows schema 2") as refused:
         Journal(tmp_path / "journal.db")
+    assert refused.value.kind == "newer"
     journal.set_meta("schema_version", str(SCHEMA_VERSION))
     assert len(Journal(tmp_path / "journal.db").checkins()) == 1
 

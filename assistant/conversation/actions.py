@@ -24,7 +24,6 @@ from assistant.exercises.scripts import ExerciseScript
 from assistant.journal.store import Journal, JournalError
 from assistant.journal.summaries import summarise
 from assistant.languages import LANGUAGE_DATA
-from assistant.messages import message
 from assistant.paths import PROJECT_ROOT
 from assistant.safety.response import SafetyResponder
 from assistant.session.clock import Clock
@@ -249,10 +248,9 @@ class Actions:
         return ActionResult(ends_conversation=True)
 
     def _record(self, write: Callable[[], Any]) -> Any:
-        """Write to the journal; on failure, tell the caregiver and carry on (False)."""
+        """Write to the journal; on failure carry on (False): the journal has told the caregiver (journal/notices.py)."""
         try:
             result = write()
-        except JournalError as error:
-            self._warn(message("journal_unwritable", self._session.lang, problem=error))
+        except JournalError:
             return False
         return True if result is None else result

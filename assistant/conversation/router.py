@@ -23,7 +23,6 @@ from assistant.dialogue.engine import MAX_ACTIONS_PER_TURN, Dialogue, Parse
 from assistant.exercises.runner import Control, ExerciseRunner
 from assistant.exercises.scripts import ExerciseScript
 from assistant.journal.store import Journal, JournalError
-from assistant.messages import message
 from assistant.safety.response import SafetyResponder, SafetyTexts
 from assistant.session.inbox import EndOfInput, Utterance
 from assistant.session.session import Session
@@ -89,6 +88,7 @@ class Conversation:
             pass
         finally:
             self.dialogue.save()
+            self.journal.close()
         self.session.emit("end")
 
     def _open(self) -> None:
@@ -97,8 +97,8 @@ class Conversation:
         if not introduced:
             try:
                 self.journal.set_meta("introduced_at", self.session.clock.local_time().isoformat())
-            except JournalError as error:
-                self._warn(message("journal_unwritable", self.session.lang, problem=error))
+            except JournalError:
+                pass  # the journal has told the caregiver and the user (journal/notices.py)
 
     def _ask(self, prompt: Prompt | Question | None) -> None:
         self.state = self.state.asking(prompt)

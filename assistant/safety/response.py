@@ -28,7 +28,6 @@ import yaml
 from assistant.conversation.asking import Read, Reading
 from assistant.conversation.state import Owner, Question
 from assistant.journal.store import Journal, JournalError
-from assistant.messages import message
 from assistant.paths import SAFETY_DIR
 from assistant.session.session import Session
 from assistant.settings import Settings
@@ -125,8 +124,8 @@ class SafetyResponder:
             self._session.emit("safety", level=level, region=region)
         try:
             self._journal.add_safety_event(level, kind, region)
-        except JournalError as error:
-            self._warn(message("journal_unwritable", self._session.lang, problem=error))
+        except JournalError:
+            pass  # the journal has told the caregiver (journal/notices.py); nothing delays the response
 
     # The three responses ----------------------------------------------------------
 
