@@ -12,6 +12,7 @@ to the caregiver, once.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -80,19 +81,27 @@ class Trackers:
         try:
             store = self._sql_store()
         except Exception as error:  # noqa: BLE001 - SQLAlchemy or the file system; the dialogue must go on
-            return self._in_memory(problem or str(error))
+            return self._in_memory(f"{problem}; {error}" if problem else str(error))
         if problem is not None:
             self.notices.append(StoreNotice("tracker", "rebuilt", problem, self.path, kept))
         return store
 
     def _sql_store(self) -> Any:
+        """Rasa's SQL tracker store on the file, its table checked to be there (Rasa only logs when it cannot make it)."""
         from rasa.core.tracker_store import SQLTrackerStore
 
         if not self.path.exists():
             self.path.touch(mode=0o600)
-        store = SQLTrackerStore(self._domain, dialect="sqlite", db=str(private_file(self.path)))
+        rasa_log = logging.getLogger("rasa.core.tracker_store")
+        level = rasa_log.level
+        rasa_log.setLevel(logging.CRITICAL)
+        try:
+            store = SQLTrackerStore(self._domain, dialect="sqlite", db=str(private_file(self.path)))
+        finally:
+            rasa_log.setLevel(level)
         connection = sqlite3.connect(str(self.path), timeout=0.5)
         try:
+            connection.execute("select count(*) from events").fetchone()
             connection.execute(f"pragma user_version = {LAYOUT_VERSION}")
         finally:
             connection.close()

@@ -78,7 +78,7 @@ def disk_full(folder: Path) -> bool:
 def integrity(connection: sqlite3.Connection, quick: bool = False) -> str:
     """SQLite's own check of every page: "ok", or the first problems it found."""
     rows = connection.execute(f"pragma {'quick_check' if quick else 'integrity_check'}(5)").fetchall()
-    return "; ".join(str(row[0]) for row in rows)
+    return "; ".join(line for row in rows for line in str(row[0]).splitlines())
 
 
 def stamp(moment: datetime) -> str:

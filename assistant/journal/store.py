@@ -134,12 +134,15 @@ def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
     immutable) without creating anything beside it.
     """
     if read_only:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
-        return connection
+        return sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
     connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
-    if connection.execute("pragma journal_mode").fetchone()[0] != "wal":
-        connection.execute("pragma journal_mode = wal")
-    connection.execute("pragma synchronous = full")
+    try:
+        if connection.execute("pragma journal_mode").fetchone()[0] != "wal":
+            connection.execute("pragma journal_mode = wal")
+        connection.execute("pragma synchronous = full")
+    except sqlite3.Error:
+        connection.close()
+        raise
     return connection
 
 
@@ -259,9 +262,19 @@ class Journal:
             raise
 
     def intact(self) -> tuple[bool | None, str]:
-        """SQLite's integrity check of what is stored: (True, "ok"), (False, what is wrong) or (None, why it could not run)."""
+        """SQLite's integrity check of what is on the disk: (True, "ok"), (False, what is wrong) or (None, why not).
+
+        Read through a connection of its own, so pages this one holds in memory do
+        not hide a file damaged underneath.
+        """
+        if self.refusal is not None and not self.path.is_file():
+            return None, str(self.refusal)
         try:
-            found = integrity(self.db.conn)
+            connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+            try:
+                found = integrity(connection)
+            finally:
+                connection.close()
         except sqlite3.Error as error:
             return None, str(error)
         return found == "ok", found
