@@ -63,9 +63,9 @@ def _not_newer(schemas: Sequence[Schema]) -> Callable[[sqlite3.Connection], bool
     def usable(connection: sqlite3.Connection) -> bool:
         try:
             stored = dict(connection.execute("select key, value from meta").fetchall())
-        except sqlite3.Error:
+            return all(int(stored.get(schema.version_key, 0)) <= schema.version for schema in schemas)
+        except (sqlite3.Error, ValueError):
             return False
-        return all(int(stored.get(schema.version_key, 0)) <= schema.version for schema in schemas)
     return usable
 
 
@@ -82,9 +82,10 @@ class JournalOpener:
         self._on_failure = on_failure
 
     def open(self) -> OpenedJournal:
-        partial = self._path.with_name(self._path.name + PARTIAL)
-        if partial.exists():
-            partial.unlink()
+        try:
+            self._path.with_name(self._path.name + PARTIAL).unlink(missing_ok=True)
+        except OSError:
+            pass  # a restore cut short left it, in a folder that cannot be changed now: harmless
         found = files.inspect(self._path)
         if found.state in (files.State.MISSING, files.State.EMPTY) and not used_before(self._home, self._backups):
             return self._fresh()

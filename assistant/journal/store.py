@@ -7,9 +7,11 @@ run forward in one transaction so an upgrade never leaves a half-changed file.
 Safety events keep the time and kind, never the words.
 
 Durable: write-ahead logging with synchronous=FULL, one transaction per write,
-and a write counts only once it is in the file the journal is. A journal that
-cannot be written (read-only, a stand-in for a file that cannot be used) says
-so through `on_failure`, once per kind of reason.
+and a write counts only once it is in the file the journal is. Every failed
+write goes to `on_failure` (journal/notices.py tells people, once); a journal
+that cannot be written at all (read-only, or an in-memory stand-in for a file
+that cannot be used) refuses writes, so nothing is ever said to be saved that
+is not.
 """
 
 from __future__ import annotations
@@ -94,6 +96,7 @@ BUSY_TIMEOUT_S = 1.0
 
 Short, because someone is waiting for the answer: a write that fails is said to
 have failed, and the conversation goes on."""
+
 
 class JournalError(Exception):
     """The journal could not be read or written.
@@ -214,11 +217,6 @@ class Journal:
     @property
     def schema_version(self) -> int:
         return self.version_of(CORE_SCHEMA)
-
-    @property
-    def storing(self) -> bool:
-        """Whether writes are attempted at all (not read-only, not a stand-in)."""
-        return self.refusal is None
 
     def version_of(self, schema: Schema) -> int:
         if "meta" not in self.db.table_names():
