@@ -117,3 +117,14 @@ def test_slower_on_a_home_where_settings_cannot_be_written_goes_on(converse, hom
         events = converse(["hello", "slower please", "slower please", "thank you"])
     assert events[-1]["event"] == "end" and [e for e in events if e["event"] == "say"][-1]
     assert capsys.readouterr().err.count("could not save the settings") == 1
+
+
+def test_a_settings_folder_in_a_home_that_cannot_be_changed_still_lets_the_conversation_start(converse, home, capsys):
+    from fault_helpers import immutable
+
+    (home / "settings.json").mkdir()
+    with immutable(home):
+        events = converse(["hello", "slower please"])
+    err = capsys.readouterr().err
+    assert events[0]["event"] == "say" and events[-1]["event"] == "end"
+    assert "cannot be used" in err and "could not save the settings" in err
