@@ -116,6 +116,8 @@ def main() -> None:
           f"p95 {percentile(first, 0.95) * 1000:.1f} ms")
     print(f"[{args.lang}] turn time, last 100:  median {statistics.median(last) * 1000:.1f} ms, "
           f"p95 {percentile(last, 0.95) * 1000:.1f} ms")
+    blocks = [f"{statistics.median(turn_s[start:start + 100]) * 1000:.0f}" for start in range(0, len(turn_s), 100)]
+    print(f"[{args.lang}] median of each block of 100 turns (ms): {' '.join(blocks)}")
     print(f"[{args.lang}] last/first median ratio: {ratio:.2f} (target <= 1.3)")
     print(f"[{args.lang}] resident memory: {rss_after[100]:.0f} MB after 100 turns, "
           f"{rss_after[len(turn_s)]:.0f} MB after the day: {growth:+.1f}% (target <= 5%)")
