@@ -1,4 +1,10 @@
-"""Putting one conversation together: settings, models, journal, voice and input."""
+"""Putting one conversation together: settings, models, journal, voice and input.
+
+The stores are checked before the first word (journal/recovery.py,
+dialogue/trackers.py): whatever happened to the disk, the conversation starts,
+and what happened is told to the caregiver on stderr and, if it concerns the
+user's notes, to the user in one sentence at the start (journal/notices.py).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +25,10 @@ from assistant.exercises.coach import ExerciseFlow
 from assistant.exercises.programme import load_programme
 from assistant.exercises.records import PROGRAMME_SCHEMA, ProgrammeRecords
 from assistant.exercises.scripts import load_scripts
+from assistant.dialogue.trackers import Trackers
+from assistant.journal.backup import Backups
+from assistant.journal.notices import StoreReporter
+from assistant.journal.recovery import JournalOpener
 from assistant.journal.store import Journal
 from assistant.messages import UserFacingError, message
 from assistant.paths import Home
@@ -105,26 +115,31 @@ def load_parts(home: Home, requested_lang: str | None) -> Parts:
 
 def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: Inbox, events: EventSink,
                        voice: Voice) -> Conversation:
-    dialogue = model.conversation(parts.home.tracker_db, f"conversation-{clock.local_time().isoformat()}")
     scripts, errors = load_scripts()
     for error in errors:
         warn(message("exercise_file_broken", parts.lang, problem=error))
     programme = load_programme(scripts)
     session = Session(parts.lang, clock, inbox, events, voice, parts.settings, parts.settings_store)
-    journal = open_journal(parts.home, clock.local_time)
+    home, lang = parts.home, parts.lang
+    reporter = StoreReporter(lang, warn, lambda text: session.say(text, remember=False), clock.local_time)
+    backups = Backups(home.backups, clock.local_time, lambda problem: reporter.backup_failed(str(home.backups), problem))
+    opened = JournalOpener(home, clock.local_time, JOURNAL_SCHEMAS, backups, reporter.write_failed).open()
+    trackers = Trackers(home.tracker_db, model.domain, clock.local_time,
+                        lambda problem: warn(message("tracker_in_memory", lang, path=home.tracker_db, problem=problem)))
+    reporter.at_start([*opened.notices, *trackers.notices], opened.journal)
     catalogue, broken = load_questionnaires()
     for error in broken:
-        warn(message("questionnaire_file_broken", parts.lang, problem=error))
+        warn(message("questionnaire_file_broken", lang, problem=error))
 
     def flows(conversation: Conversation) -> list:
         settings = lambda: conversation.session.settings  # noqa: E731 - speech settings change as it talks
-        return [QuestionnaireFlow(conversation, catalogue, QuestionnaireStore(conversation.journal), warn),
+        return [QuestionnaireFlow(conversation, catalogue, QuestionnaireStore(conversation.journal)),
                 ExerciseFlow(conversation, programme, ProgrammeRecords(conversation.journal),
-                             lambda: health_flags(settings()), lambda: settings().suggestions, warn),
-                *care_flows(conversation, parts.home, parts.settings_store, warn)]
+                             lambda: health_flags(settings()), lambda: settings().suggestions),
+                *care_flows(conversation, home, parts.settings_store, warn)]
 
-    return Conversation(session, dialogue, Understanding(parts.lang, model), journal, load_scales()[parts.lang], warn,
-                        flows=flows)
+    return Conversation(session, model.conversation(trackers, clock.local_time), Understanding(lang, model),
+                        opened.journal, load_scales()[lang], warn, flows=flows)
 
 
 def health_flags(settings: Settings) -> frozenset[str]:

@@ -220,17 +220,50 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
 def _quiet_libraries() -> None:
-    """Stderr is the caregiver's channel: the libraries' deprecation notices are not for them."""
+    """Stderr is the caregiver's channel: the libraries' warnings are not for them, the assistant's own are.
+
+    Filters alone do not hold, since libraries add their own when they are imported
+    (sanic puts "once" for DeprecationWarning in front of every filter), so a
+    warning is also dropped where it would be shown unless it comes from the
+    assistant's own code. The assistant's notices are sentences printed by
+    app.warn, which this does not touch.
+    """
     for category in (DeprecationWarning, PendingDeprecationWarning, FutureWarning):
         warnings.filterwarnings("ignore", category=category)
     warnings.filterwarnings("ignore", module=r"(rasa|tensorflow|keras|sqlalchemy|sklearn|absl|matplotlib)(\.|$)")
+    show = warnings.showwarning
+
+    def show_own(message: Any, category: type, filename: str, lineno: int, file: Any = None,
+                 line: str | None = None) -> None:
+        if Path(filename).resolve().is_relative_to(PACKAGE_DIR):
+            show(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show_own
+
+
+def _outputs_that_never_fail(args: argparse.Namespace) -> None:
+    """Output is never what stops the assistant: characters a stream cannot encode are replaced.
+
+    Machine mode writes JSON lines, which are UTF-8 whatever the locale says.
+    """
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is None:
+        return
+    if getattr(args, "jsonl", False):
+        reconfigure(encoding="utf-8", errors="replace")
+    else:
+        reconfigure(errors="replace")
 
 
 def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)
     args = parser().parse_args(argv)
     _quiet_libraries()
+    _outputs_that_never_fail(args)
     try:
         return args.handler(args, Home.from_environment().prepare())
     except UserFacingError as error:

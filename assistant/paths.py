@@ -46,9 +46,16 @@ class Home:
         return cls(Path(data_root) / "wellbeing-assistant")
 
     def prepare(self) -> Home:
-        """Create the folder, owner-only; done once when a command starts."""
+        """Create the folder, owner-only; done once when a command starts.
+
+        A folder that exists but cannot be changed (read-only, immutable) is used as
+        it is: the checks of what is kept there say what that means.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
-        self.root.chmod(OWNER_ONLY_DIR)
+        try:
+            self.root.chmod(OWNER_ONLY_DIR)
+        except PermissionError:
+            pass
         return self
 
     @property
@@ -58,6 +65,11 @@ class Home:
     @property
     def journal_db(self) -> Path:
         return self.root / "journal.db"
+
+    @property
+    def backups(self) -> Path:
+        """Rolling copies of the journal (journal/backup.py)."""
+        return self.root / "backups"
 
     @property
     def tracker_db(self) -> Path:

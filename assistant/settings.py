@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -374,6 +375,8 @@ class SettingsStore:
     def __init__(self, path: Path, warn: Callable[[str], None]):
         self.path = path
         self._warn = warn
+        self._save_failed = False
+        """The last save failed and the caregiver was told: not again until one works."""
 
     def exists(self) -> bool:
         return self.path.is_file()
@@ -395,12 +398,33 @@ class SettingsStore:
             return Settings()
         return self._from_raw(raw)
 
-    def save(self, settings: Settings) -> None:
-        """Write atomically, so a full disk or a power cut leaves the old file whole."""
+    def save(self, settings: Settings) -> bool:
+        """Write atomically, so a full disk or a power cut leaves the old file whole.
+
+        A file that cannot be written (read-only or immutable, a folder in its place,
+        a full disk) never stops the conversation: the new settings are used for now,
+        the caregiver is told once, and False is returned.
+        """
         temporary = self.path.with_suffix(".tmp")
-        temporary.touch(mode=0o600)
-        temporary.write_text(json.dumps(settings.to_json(), indent=2, ensure_ascii=False), encoding="utf-8")
-        private_file(temporary).replace(self.path)
+        try:
+            temporary.touch(mode=0o600)
+            with temporary.open("w", encoding="utf-8") as file:
+                file.write(json.dumps(settings.to_json(), indent=2, ensure_ascii=False))
+                file.flush()
+                os.fsync(file.fileno())
+            private_file(temporary).replace(self.path)
+        except OSError as error:
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                pass
+            if not self._save_failed:
+                self._warn(message("settings_not_saved", settings.language, path=self.path,
+                                   problem=error.strerror or error))
+            self._save_failed = True
+            return False
+        self._save_failed = False
+        return True
 
     def _from_raw(self, raw: dict[str, Any]) -> Settings:
         settings = Settings()

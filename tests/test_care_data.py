@@ -94,7 +94,7 @@ def personal_records(home: Path) -> sqlite3.Connection:
 
 def copies(home: Path) -> None:
     """What other parts leave under the home: a backup folder, stray backups, a log, a recording."""
-    (home / "backups").mkdir()
+    (home / "backups").mkdir(exist_ok=True)
     for source, target in (("journal.db", "backups/journal-20260302.db"), ("journal.db", "journal.db.bak-1"),
                            ("tracker.db", "tracker-backup.db")):
         with sqlite3.connect(home / source) as original, sqlite3.connect(home / target) as backup:
@@ -191,7 +191,7 @@ def test_delete_by_voice_says_what_goes_asks_then_leaves_nothing(converse, home,
     kept = converse([ask, "no"], lang=lang)
     assert count_rows(home / "journal.db")["checkins"] == 2
     assert said(kept)[-1] in ("All right. I have deleted nothing.", "D'accord. Je n'ai rien effacé.")
-    assert b"report_mood" in (home / "tracker.db").read_bytes()
+    assert b"delete_my_data" in (home / "tracker.db").read_bytes()
 
     events = converse([ask, yes], lang=lang)
     asked = said(events)[-2]

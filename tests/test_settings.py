@@ -92,3 +92,39 @@ def test_every_region_a_caregiver_can_choose_has_its_helplines():
     from assistant.settings import REGIONS
 
     assert set(REGIONS) == set(SafetyTexts.load().helplines)
+
+
+def test_settings_that_cannot_be_saved_keep_the_change_and_tell_the_caregiver_once(tmp_path):
+    path = tmp_path / "settings.json"
+    path.mkdir()
+    (path / "keep").write_text("a folder a caregiver made by mistake")
+    warnings: list[str] = []
+    store = SettingsStore(path, warn=warnings.append)
+    changed = with_value(Settings(), "voice.rate_wpm", 108.0)
+    assert store.save(changed) is False and store.save(changed) is False
+    assert len(warnings) == 1 and "could not save the settings" in warnings[0]
+    assert not list(tmp_path.glob("*.tmp")), "no half-written file is left behind"
+    assert (path / "keep").exists()
+
+
+def test_slower_on_a_home_where_settings_cannot_be_written_goes_on(converse, home, capsys):
+    import json as json_module
+
+    from fault_helpers import immutable
+
+    (home / "settings.json").write_text(json_module.dumps({"language": "en"}))
+    with immutable(home / "settings.json"):
+        events = converse(["hello", "slower please", "slower please", "thank you"])
+    assert events[-1]["event"] == "end" and [e for e in events if e["event"] == "say"][-1]
+    assert capsys.readouterr().err.count("could not save the settings") == 1
+
+
+def test_a_settings_folder_in_a_home_that_cannot_be_changed_still_lets_the_conversation_start(converse, home, capsys):
+    from fault_helpers import immutable
+
+    (home / "settings.json").mkdir()
+    with immutable(home):
+        events = converse(["hello", "slower please"])
+    err = capsys.readouterr().err
+    assert events[0]["event"] == "say" and events[-1]["event"] == "end"
+    assert "cannot be used" in err and "could not save the settings" in err

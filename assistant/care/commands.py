@@ -22,7 +22,6 @@ from assistant.care.report.contents import Period, gather
 from assistant.care.report.make import ConsentMissing, ReportRequest, make_report
 from assistant.care.report.pdf import day_text
 from assistant.care.setup import Setup, SetupStopped, summary_lines
-from assistant.journal.store import Journal
 from assistant.languages import LANGUAGE_DATA
 from assistant.messages import UserFacingError, message
 from assistant.paths import Home

@@ -22,11 +22,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterator
 
+from assistant.journal.backup import delete_copies
 from assistant.journal.store import Journal
 from assistant.paths import Home, private_folder
 
-PERSONAL_FOLDERS = ("backups", "logs", "recordings")
-"""Folders under the home that hold nothing but the user's data."""
+PERSONAL_FOLDERS = ("logs", "recordings")
+"""Folders under the home that hold nothing but the user's data (the journal's backups are the journal's own:
+assistant.journal.backup.delete_copies removes them, with the damaged stores set aside at start)."""
 BACKUP_PATTERNS = ("*.bak*", "*-backup*", "*.log")
 """Files anywhere under the home (outside the models) that are copies of the user's data."""
 SETTINGS_COPIES = ("settings.json.damaged-*", "settings.tmp")
@@ -121,8 +123,14 @@ def _copies(home: Home, settings: bool) -> Iterator[Path]:
                 yield path
 
 
+def _shown(home: Home, path: Path) -> str:
+    """How a removed copy is reported: the backup folder as one line, anything else by its path."""
+    relative = path.relative_to(home.root)
+    return relative.parts[0] if path.is_relative_to(home.backups) else str(relative)
+
+
 def remove_copies(home: Home, settings: bool) -> list[str]:
-    removed = []
+    removed = list(dict.fromkeys(_shown(home, path) for path in delete_copies(home)))
     for path in sorted(set(_copies(home, settings))):
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)

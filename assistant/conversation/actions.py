@@ -19,7 +19,7 @@ from assistant.conversation.periods import PeriodReader
 from assistant.conversation.scores import Scale
 from assistant.conversation.state import Owner, Prompt, Question
 from assistant.dialogue.engine import Dialogue, Parse
-from assistant.journal.store import Journal, JournalError
+from assistant.journal.store import Journal, JournalError, attempt
 from assistant.journal.summaries import summarise
 from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
@@ -96,7 +96,7 @@ class Actions:
         turn = self._variant_turns.get(name, 0) if len(variants) > 1 else 0
         if len(variants) > 1:
             self._variant_turns[name] = turn + 1
-            self._record(lambda: self._journal.set_meta(VARIANT_TURNS_KEY, json.dumps(self._variant_turns)))
+            attempt(lambda: self._journal.set_meta(VARIANT_TURNS_KEY, json.dumps(self._variant_turns)))
         response = variants[turn % len(variants)]
         offers = response.expect.offered
         filled = {**self.values(), "choices": LANGUAGE_DATA[self._session.lang].choices(offers), **values}
@@ -147,7 +147,7 @@ class Actions:
         mood = self._score(parse)
         if mood is None:
             return ActionResult(prompt=self.say_response("utter_ask_mood"))
-        written = self._record(lambda: self._journal.add_checkin(mood, None, self._session.lang))
+        written = attempt(lambda: self._journal.add_checkin(mood, None, self._session.lang))
         checkin_id = written if written is not False else None
         noted = "utter_mood_noted" if checkin_id is not None else "utter_mood_not_saved"
         self.say_response(noted, score=mood, word=self._scale.words[mood])
@@ -157,7 +157,7 @@ class Actions:
         score, checkin_id = self._score(parse), self._slot("checkin_id")
         saved = False
         if score is not None and checkin_id is not None:
-            saved = self._record(lambda: self._journal.set_answer(checkin_id, question, score)) is not False
+            saved = attempt(lambda: self._journal.set_answer(checkin_id, question, score)) is not False
         unsaved = bool(self._dialogue.slot("checkin_unsaved")) or (score is not None and not saved)
         return ActionResult({question: score, "checkin_unsaved": unsaved})
 
@@ -236,11 +236,3 @@ class Actions:
     def _end_conversation(self, parse: Parse) -> ActionResult:
         return ActionResult(ends_conversation=True)
 
-    def _record(self, write: Callable[[], Any]) -> Any:
-        """Write to the journal; on failure, tell the caregiver and carry on (False)."""
-        try:
-            result = write()
-        except JournalError as error:
-            self._warn(message("journal_unwritable", self._session.lang, problem=error))
-            return False
-        return True if result is None else result

@@ -22,7 +22,6 @@ from assistant.conversation.understanding import Understanding, Understood
 from assistant.dialogue.engine import MAX_ACTIONS_PER_TURN, Dialogue, Parse
 from assistant.exercises.runner import Control
 from assistant.journal.store import Journal, JournalError
-from assistant.messages import message
 from assistant.safety.response import SafetyResponder, SafetyTexts
 from assistant.session.inbox import EndOfInput, Utterance
 from assistant.session.session import Session
@@ -99,6 +98,7 @@ class Conversation:
             pass
         finally:
             self.dialogue.save()
+            self.journal.close()
         self.session.emit("end")
 
     def _open(self) -> None:
@@ -107,8 +107,8 @@ class Conversation:
         if not introduced:
             try:
                 self.journal.set_meta("introduced_at", self.session.clock.local_time().isoformat())
-            except JournalError as error:
-                self._warn(message("journal_unwritable", self.session.lang, problem=error))
+            except JournalError:
+                pass  # the journal has told the caregiver and the user (journal/notices.py)
 
     def _ask(self, prompt: Prompt | Question | None) -> None:
         before = self.state.question

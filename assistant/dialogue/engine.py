@@ -3,22 +3,36 @@
 Rasa decides *what* comes next; the assistant's executor runs it. So instead of
 letting Rasa run actions (which would need an action server), the engine asks
 the model for one action at a time and records what the executor did. The
-tracker lives in SQLite under ASSISTANT_HOME and keeps intents and entities,
-never the user's words.
+tracker lives in SQLite under ASSISTANT_HOME (dialogue/trackers.py) and keeps
+intents and entities, never the user's words.
+
+Dialogue sessions keep the time of a turn flat over weeks of `assistant run`:
+Rasa reads the whole tracker at every prediction, so after a quiet hour, at
+each new day and after MAX_SESSION_EVENTS events a new session starts (a new
+tracker) carrying over the slots that are set and the last turn's actions, so
+the rules that look at the question just asked still match. What the
+conversation needs across sessions (speech settings, the first-day flag) lives
+outside the tracker, in the settings and the journal.
 """
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from assistant.paths import private_file
+from assistant.dialogue.trackers import Trackers
 from assistant.session.inbox import Expectation
 
 MAX_ACTIONS_PER_TURN = 10
 """A guard against a rule loop: no turn runs more actions than this."""
+QUIET_BEFORE_NEW_SESSION = timedelta(hours=1)
+"""A turn after this long without one starts a new dialogue session."""
+MAX_SESSION_EVENTS = 300
+"""A dialogue session with this many tracker events (about forty turns) gives way to a new one at the next turn."""
 
 
 @dataclass(frozen=True)
@@ -92,23 +106,63 @@ class DialogueModel:
         yes_means = tuple((str(entity), str(value)) for entity, value in (metadata.get("yes_means") or {}).items())
         return Response(variant["text"], expect, "expect" in metadata, yes_means)
 
-    def conversation(self, tracker_db: Path, conversation_id: str) -> "Dialogue":
-        """A new conversation whose tracker is kept in the SQLite file `tracker_db`."""
-        from rasa.core.tracker_store import SQLTrackerStore
-
-        tracker_db.touch(mode=0o600)
-        store = SQLTrackerStore(self.domain, dialect="sqlite", db=str(private_file(tracker_db)))
-        return Dialogue(self, store, conversation_id)
+    def conversation(self, trackers: Trackers, now: Callable[[], datetime]) -> "Dialogue":
+        """A new conversation whose trackers are kept by `trackers`; `now` is the clock's local time."""
+        return Dialogue(self, trackers, now)
 
 
 class Dialogue:
     """One conversation's state, moved on by the user's turns and the executor's actions."""
 
-    def __init__(self, model: DialogueModel, store: Any, conversation_id: str):
+    def __init__(self, model: DialogueModel, trackers: Trackers, now: Callable[[], datetime]):
         self.model = model
-        self._store = store
-        model.processor.tracker_store = store
-        self._tracker = model.run(model.processor.fetch_tracker_and_update_session(conversation_id))
+        self._trackers = trackers
+        self._now = now
+        self._name = f"conversation-{now().isoformat(timespec='seconds')}-{uuid.uuid4().hex[:8]}"
+        self._sessions = 0
+        self._last_turn_at = now()
+        self._sender_ids: list[str] = []
+        self._tracker = self._session_tracker()
+        self._trackers.forget_older_sessions(tuple(self._sender_ids))
+
+    # Sessions ---------------------------------------------------------------------
+
+    def _session_tracker(self) -> Any:
+        """A new dialogue session's tracker, begun by Rasa's own session start."""
+        self._sessions += 1
+        sender_id = self._name if self._sessions == 1 else f"{self._name}-{self._sessions}"
+        self._sender_ids = [*self._sender_ids[-1:], sender_id]
+        try:
+            return self._fetch(sender_id)
+        except Exception as error:  # noqa: BLE001 - the tracker file failed: the dialogue goes on in memory
+            self._trackers.failed(error)
+            return self._fetch(sender_id)
+
+    def _fetch(self, sender_id: str) -> Any:
+        self.model.processor.tracker_store = self._trackers.store
+        return self.model.run(self.model.processor.fetch_tracker_and_update_session(sender_id))
+
+    def _session_over(self, now: datetime) -> bool:
+        return (now - self._last_turn_at >= QUIET_BEFORE_NEW_SESSION or now.date() != self._last_turn_at.date()
+                or len(self._tracker.events) >= MAX_SESSION_EVENTS)
+
+    def _new_session(self) -> None:
+        """Start a new session with the slots that are set and the actions of the last turn carried over."""
+        from rasa.shared.core.constants import DEFAULT_SLOT_NAMES
+        from rasa.shared.core.events import SlotSet, UserUttered
+
+        old = self._tracker
+        self.save()
+        carried = [SlotSet(name, slot.value) for name, slot in old.slots.items()
+                   if name not in DEFAULT_SLOT_NAMES and slot.value != slot.initial_value]
+        events = list(old.events)
+        last_user = max((index for index, event in enumerate(events) if isinstance(event, UserUttered)), default=None)
+        last_turn = [event for event in events[last_user + 1:] if not isinstance(event, SlotSet)] \
+            if last_user is not None else []
+        self._tracker = self._session_tracker()
+        for event in [*carried, *last_turn]:
+            self._tracker.update(event, self.model.domain)
+        self._trackers.forget_older_sessions(tuple(self._sender_ids))
 
     def parse(self, text: str) -> Parse:
         return self.model.parse(text)
@@ -120,9 +174,13 @@ class Dialogue:
         return self.model.variants(name)
 
     def user_said(self, parse: Parse) -> None:
-        """Record the user's turn (intent and entities, not the words)."""
+        """Record the user's turn (intent and entities, not the words); a new session first if it is time."""
         from rasa.shared.core.events import UserUttered
 
+        now = self._now()
+        if self._session_over(now):
+            self._new_session()
+        self._last_turn_at = now
         intent = {"name": parse.intent, "confidence": parse.confidence}
         entities = [dict(item) for item in parse.entities]
         self._tracker.update(UserUttered(None, intent, entities, {"intent": intent, "entities": entities, "text": None}),
@@ -159,4 +217,9 @@ class Dialogue:
         return self._tracker.get_slot(name)
 
     def save(self) -> None:
-        self.model.run(self._store.save(self._tracker))
+        """Keep the tracker in its file; if the file fails (a full disk), the dialogue goes on in memory."""
+        try:
+            self.model.run(self._trackers.store.save(self._tracker))
+        except Exception as error:  # noqa: BLE001 - SQLAlchemy, SQLite or the file system
+            self._trackers.failed(error)
+            self.model.run(self._trackers.store.save(self._tracker))

@@ -13,7 +13,6 @@ exercise is always the dialogue's rules.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from assistant.conversation.actions import ActionResult
@@ -25,8 +24,7 @@ from assistant.exercises.programme import Choice, Line, Moment, Programme, Reque
 from assistant.exercises.records import ProgrammeRecords
 from assistant.exercises.runner import ExerciseRunner
 from assistant.exercises.scripts import ExerciseScript
-from assistant.journal.store import JournalError
-from assistant.messages import message
+from assistant.journal.store import JournalError, attempt
 from assistant.text import fold
 
 if TYPE_CHECKING:
@@ -59,8 +57,7 @@ class ExerciseFlow:
     name = FLOW
 
     def __init__(self, conversation: Conversation, programme: Programme, records: ProgrammeRecords,
-                 health_flags: Callable[[], frozenset[str]], suggestions_on: Callable[[], bool],
-                 warn: Callable[[str], None]):
+                 health_flags: Callable[[], frozenset[str]], suggestions_on: Callable[[], bool]):
         self._conversation = conversation
         self._session = conversation.session
         self._actions = conversation.actions
@@ -69,7 +66,6 @@ class ExerciseFlow:
         self._records = records
         self._health_flags = health_flags
         self._suggestions_on = suggestions_on
-        self._warn = warn
         self.runner = ExerciseRunner(self._session, conversation.judge,
                                      lambda: self._actions.text("utter_exercise_paused"),
                                      lambda: self._actions.text("utter_exercise_resumed"),
@@ -125,7 +121,7 @@ class ExerciseFlow:
         if request.minutes is None and request.length is None and parse.entity(CHOSEN) is None:
             offer = self._programme.next_step(user, choice.script.id, self._now(), self._suggestions_on())
         if offer is not None:
-            self._write(lambda: self._records.offered(choice.script.id, offer.kind, self._now()))
+            attempt(lambda: self._records.offered(choice.script.id, offer.kind, self._now()))
             self._last_why = offer.why
             said = self._say(offer.offer)
             question = flow_question(FLOW, "yes_no", (said,), PROGRESSION, exercise=offer.choice.script.id,
@@ -140,7 +136,7 @@ class ExerciseFlow:
         result = self.runner.run(choice.script, choice.minutes, **choice.run_options())
         ran = self.scripts.get(result.exercise_id, choice.script)
         self._last_run = ran.id
-        self._write(lambda: self._journal.add_exercise(ran.id, ran.kind, started, result.outcome, result.minutes))
+        attempt(lambda: self._journal.add_exercise(ran.id, ran.kind, started, result.outcome, result.minutes))
         outcome = "quiet" if result.ends_quietly else result.outcome
         return ActionResult({"exercise_outcome": outcome}, handoff=result.handoff, quiet=result.ends_quietly)
 
@@ -259,7 +255,7 @@ class ExerciseFlow:
 
     def _exclude(self, exercise: str | None) -> None:
         if exercise is not None:
-            self._write(lambda: self._records.exclude(exercise, self._now()))
+            attempt(lambda: self._records.exclude(exercise, self._now()))
             self._say(self._programme.excluded(exercise))
 
     def _dont_suggest(self, parse: Parse) -> ActionResult:
@@ -273,12 +269,7 @@ class ExerciseFlow:
         exercise = parse.entity("exercise") or self._last_run
         if exercise not in self.scripts:
             return ActionResult(prompt=self._actions.say_response("utter_what_next"))
-        self._write(lambda: self._records.like(exercise, self._now()))
+        attempt(lambda: self._records.like(exercise, self._now()))
         self._say(self._programme.liked(exercise))
         return ActionResult()
 
-    def _write(self, write: Callable[[], object]) -> None:
-        try:
-            write()
-        except JournalError as error:
-            self._warn(message("journal_unwritable", self._session.lang, problem=error))

@@ -5,18 +5,28 @@ Times are ISO-8601 UTC. Each part of the assistant that keeps records here
 `Schema`: its tables and the migrations that grow them, versioned on its own,
 run forward in one transaction so an upgrade never leaves a half-changed file.
 Safety events keep the time and kind, never the words.
+
+Durable: write-ahead logging with synchronous=FULL, one transaction per write,
+and a write counts only once it is in the file the journal is. Every failed
+write goes to `on_failure` (journal/notices.py tells people, once); a journal
+that cannot be written at all (read-only, or an in-memory stand-in for a file
+that cannot be used) refuses writes, so nothing is ever said to be saved that
+is not.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from dataclasses import dataclass
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 import sqlite_utils
 
+from assistant.journal.backup import Backups
+from assistant.journal.files import SQLITE_HEADER, integrity
 from assistant.paths import private_file
 
 
@@ -86,24 +96,141 @@ CORE_SCHEMA = Schema("core", (_create_v1, _sleep_answers_v2, _exercise_minutes_v
 SCHEMA_VERSION = CORE_SCHEMA.version
 
 
+BUSY_TIMEOUT_S = 1.0
+"""How long a write waits for another program that holds the journal before it fails (seconds).
+
+Short, because someone is waiting for the answer: a write that fails is said to
+have failed, and the conversation goes on."""
+
+
 class JournalError(Exception):
-    """The journal could not be read or written; nothing stored was lost."""
+    """The journal could not be read or written.
+
+    `kind` says why, for the sentences people read: damaged, newer, read_only,
+    locked, full, removed, unavailable or other.
+    """
+
+    def __init__(self, problem: str, kind: str = "other"):
+        super().__init__(problem)
+        self.kind = kind
+
+
+def attempt(write: Callable[[], T]) -> T | bool:
+    """Run a journal write and carry on if it fails: its result (True for None), or False.
+
+    The journal has already told the caregiver, and the user once, what went wrong
+    (journal/notices.py); callers only speak from the outcome ("I could not save it").
+    """
+    try:
+        result = write()
+    except JournalError:
+        return False
+    return True if result is None else result
+
+
+def failure_kind(error: Exception) -> str:
+    """What a SQLite or file error means for the journal (Python 3.10 gives SQLite's message, not its code)."""
+    text = str(error).lower()
+    kinds = (("full", ("full",)), ("read_only", ("readonly", "read-only", "permission denied", "not permitted")),
+             ("locked", ("locked", "busy")), ("damaged", ("malformed", "not a database", "encrypted", "corrupt")),
+             ("unavailable", ("unable to open", "no such file", "is a directory", "disk i/o")))
+    return next((kind for kind, words in kinds if any(word in text for word in words)), "other")
+
+
+class _ProbeDone(Exception):
+    """Ends a write probe: the transaction is rolled back."""
+
+
+def _as_journal_error(error: Exception) -> JournalError:
+    return error if isinstance(error, JournalError) else JournalError(str(error), failure_kind(error))
+
+
+def connect(path: Path, read_only: bool = False) -> sqlite3.Connection:
+    """A connection to the SQLite file `path` that keeps what it commits through a power cut.
+
+    Write-ahead logging with synchronous=FULL: a transaction is on the disk (its log
+    synced) before the commit returns, so "noted" said after it stays true. The
+    log (journal.db-wal, -shm) gets the file's owner-only mode from SQLite.
+    `read_only` opens a file that cannot be written (folder or file read-only,
+    immutable) without creating anything beside it.
+    """
+    if read_only:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True, timeout=BUSY_TIMEOUT_S)
+    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S)
+    try:
+        if connection.execute("pragma journal_mode").fetchone()[0] != "wal":
+            connection.execute("pragma journal_mode = wal")
+        connection.execute("pragma synchronous = full")
+    except sqlite3.Error:
+        connection.close()
+        raise
+    return connection
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file `path` names now (device, inode); None if there is none."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
 
 
 class Journal:
     """The device's own record of check-ins, exercises and safety events."""
 
-    def __init__(self, path: Path, now: Callable[[], datetime] = utc_now, schemas: Sequence[Schema] = ()):
-        """`schemas`: the parts besides the core whose tables this journal holds."""
+    def __init__(self, path: Path, now: Callable[[], datetime] = utc_now, schemas: Sequence[Schema] = (), *,
+                 on_failure: Callable[[Journal, JournalError, bool], None] | None = None,
+                 backups: Backups | None = None,
+                 refusal: JournalError | None = None, in_memory: bool = False):
+        """Open (or create) the journal at `path` and bring every schema up to date.
+
+        `schemas`: the parts besides the core whose tables this journal holds.
+        `on_failure(journal, error, tell_user)` is told about every write that fails
+        (journal/notices.py tells people once); `tell_user` is False for a safety
+        event, whose response nothing may delay. `backups` are made after writes and
+        at close, by their own policy (journal/backup.py).
+        `refusal`: the file can be read but not written, for this reason: it is
+        opened read-only and every write is refused with it. With `in_memory`, the
+        file cannot be used at all: an empty journal in memory stands in for it,
+        answering reads, so the conversation goes on without storing (and says so).
+        A file that cannot be opened, is damaged or comes from a newer version raises
+        JournalError (see journal/recovery.py, which deals with each at start).
+        """
         self.path = path
         self._now = now
         self._schemas = (CORE_SCHEMA, *schemas)
-        fresh = not self.path.exists()
-        if fresh:
-            self.path.touch(mode=0o600)
-        private_file(self.path)
-        self.db = sqlite_utils.Database(self.path)
-        self._migrate()
+        self._on_failure = on_failure
+        self._backups = backups
+        self.refusal = refusal
+        """Why writes are refused for the whole conversation, if they are."""
+        try:
+            if in_memory:
+                self.db = sqlite_utils.Database(memory=True)
+            else:
+                self._open_file(read_only=refusal is not None)
+            self._identity = _identity(path)
+            self._check_pages()
+            self._check_versions()
+            if refusal is None or in_memory:
+                self._migrate()
+        except (sqlite3.Error, OSError, JournalError) as error:
+            if hasattr(self, "db"):
+                self.db.close()
+            raise _as_journal_error(error) from error
+
+    def _open_file(self, read_only: bool) -> None:
+        if self.path.is_symlink() and not self.path.exists():
+            raise JournalError(f"{self.path.name} is a link to a file that does not exist", "unavailable")
+        if not read_only:
+            if not self.path.exists():
+                self.path.touch(mode=0o600)
+            private_file(self.path)
+        with self.path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+        if header and header != SQLITE_HEADER:
+            raise JournalError(f"{self.path.name} is not a SQLite database", "damaged")
+        self.db = sqlite_utils.Database(connect(self.path, read_only))
 
     @property
     def schema_version(self) -> int:
@@ -115,25 +242,101 @@ class Journal:
         row = self.db.execute("select value from meta where key = ?", [schema.version_key]).fetchone()
         return int(row[0]) if row else 0
 
-    def _migrate(self) -> None:
+    def _check_pages(self) -> None:
+        found = integrity(self.db.conn, quick=True)
+        if found != "ok":
+            raise JournalError(f"SQLite's check found: {found}", "damaged")
+
+    def _check_versions(self) -> None:
         for schema in self._schemas:
             version = self.version_of(schema)
             if version > schema.version:
-                raise JournalError(f"{self.path} was written by a newer version ({schema.name} schema {version})")
+                raise JournalError(f"{schema.name} schema {version}; this version knows schema {schema.version}",
+                                   "newer")
+
+    def _migrate(self) -> None:
+        for schema in self._schemas:
+            version = self.version_of(schema)
             if version == schema.version:
                 continue
-            with self.db.conn:
+            with self._transaction():
                 for migrate in schema.migrations[version:]:
                     migrate(self.db)
                 self.db["meta"].upsert({"key": schema.version_key, "value": str(schema.version)}, pk="key")
 
-    def write(self, change: Callable[[sqlite_utils.Database], T]) -> T:
-        """Run `change` in one transaction; a failure (full disk, read-only file) is a JournalError."""
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """One transaction, begun at once for writing (tables created by a migration included)."""
+        connection = self.db.conn
+        connection.execute("begin immediate")
         try:
-            with self.db.conn:
-                return change(self.db)
+            yield
+            connection.execute("commit")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("rollback")
+            raise
+
+    def intact(self) -> tuple[bool | None, str]:
+        """SQLite's integrity check of what is on the disk: (True, "ok"), (False, what is wrong) or (None, why not).
+
+        Read through a connection of its own, so pages this one holds in memory do
+        not hide a file damaged underneath.
+        """
+        if self.refusal is not None and not self.path.is_file():
+            return None, str(self.refusal)
+        try:
+            connection = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+            try:
+                found = integrity(connection)
+            finally:
+                connection.close()
         except sqlite3.Error as error:
-            raise JournalError(str(error)) from error
+            return None, str(error)
+        return found == "ok", found
+
+    def probe_write(self) -> JournalError | None:
+        """Whether a write would go through now, without changing anything: None, or why not."""
+        if self.refusal is not None:
+            return self.refusal
+        try:
+            with self._transaction():
+                self.db.execute("insert or replace into meta (key, value) values ('write_probe', '')")
+                raise _ProbeDone
+        except _ProbeDone:
+            return None
+        except sqlite3.Error as error:
+            return _as_journal_error(error)
+
+    def refuse(self, reason: JournalError) -> None:
+        """Refuse every write from now on, for `reason` (a file found read-only at start)."""
+        self.refusal = reason
+
+    def write(self, change: Callable[[sqlite_utils.Database], T]) -> T:
+        """Run `change` in one transaction; a failure (full disk, read-only file, removed file) is a JournalError.
+
+        A write is reported done only once it is committed to the file the journal
+        is (the file may have been removed or replaced meanwhile: then it is not).
+        """
+        return self._write(change, tell_user=True)
+
+    def _write(self, change: Callable[[sqlite_utils.Database], T], tell_user: bool) -> T:
+        try:
+            if self.refusal is not None:
+                raise self.refusal
+            with self._transaction():
+                result = change(self.db)
+            if _identity(self.path) != self._identity:
+                self.refusal = JournalError(f"{self.path.name} was removed or replaced while in use", "removed")
+                raise self.refusal
+        except (sqlite3.Error, JournalError) as error:
+            failure = _as_journal_error(error)
+            if self._on_failure is not None:
+                self._on_failure(self, failure, tell_user)
+            raise JournalError(str(failure), failure.kind) from error
+        if self._backups is not None:
+            self._backups.written(self.db.conn)
+        return result
 
     def read(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         """Rows of a query as dicts; a failure to read is a JournalError."""
@@ -142,7 +345,13 @@ class Journal:
             names = [column[0] for column in cursor.description or ()]
             return [dict(zip(names, row)) for row in cursor.fetchall()]
         except sqlite3.Error as error:
-            raise JournalError(str(error)) from error
+            raise _as_journal_error(error) from error
+
+    def close(self) -> None:
+        """The conversation is over: a last backup if anything was written since the newest, then close the file."""
+        if self._backups is not None and self.refusal is None:
+            self._backups.closing(self.db.conn)
+        self.db.close()
 
     def _insert(self, table: str, record: dict) -> int:
         return self.write(lambda db: db[table].insert(record).last_pk)
@@ -150,8 +359,8 @@ class Journal:
     # Meta -----------------------------------------------------------------
 
     def get_meta(self, key: str) -> str | None:
-        row = self.db.execute("select value from meta where key = ?", [key]).fetchone()
-        return row[0] if row else None
+        rows = self.read("select value from meta where key = ?", [key])
+        return rows[0]["value"] if rows else None
 
     def set_meta(self, key: str, value: str) -> None:
         self.write(lambda db: db["meta"].upsert({"key": key, "value": value}, pk="key"))
@@ -181,21 +390,22 @@ class Journal:
             "outcome": outcome, "seconds": round((ended - started).total_seconds(), 1), "minutes": minutes})
 
     def add_safety_event(self, level: str, kind: str, region: str) -> None:
-        self._insert("safety_events", {"at": iso(self._now()), "level": level, "kind": kind, "region": region})
+        """Recorded before the safety response is said: a failure is told to the caregiver only, never spoken first."""
+        record = {"at": iso(self._now()), "level": level, "kind": kind, "region": region}
+        self._write(lambda db: db["safety_events"].insert(record), tell_user=False)
 
     # Reading --------------------------------------------------------------
 
     def checkins(self) -> list[dict]:
-        return list(self.db["checkins"].rows_where(order_by="at"))
+        return self.read("select * from checkins order by at")
 
     def safety_events(self) -> list[dict]:
-        return list(self.db["safety_events"].rows_where(order_by="at"))
+        return self.read("select * from safety_events order by at")
 
     def exercises(self) -> list[dict]:
-        return list(self.db["exercise_sessions"].rows_where(order_by="started_at"))
+        return self.read("select * from exercise_sessions order by started_at")
 
     def moods_between(self, start: datetime, end: datetime) -> list[int]:
         """Mood scores of the check-ins after `start` and up to `end`, oldest first."""
-        rows = self.db.execute("select mood from checkins where at > ? and at <= ? order by at",
-                               [iso(start), iso(end)]).fetchall()
-        return [row[0] for row in rows]
+        rows = self.read("select mood from checkins where at > ? and at <= ? order by at", [iso(start), iso(end)])
+        return [row["mood"] for row in rows]

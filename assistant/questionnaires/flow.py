@@ -20,8 +20,7 @@ from assistant.conversation.asking import CONFIRM_BELOW, Read, Reading
 from assistant.conversation.flows import Handover, Step, flow_question, with_detail
 from assistant.conversation.state import Prompt, Question
 from assistant.dialogue.engine import Parse
-from assistant.journal.store import JournalError
-from assistant.messages import message
+from assistant.journal.store import JournalError, attempt
 from assistant.questionnaires.answers import AnswerMatcher, Confidence
 from assistant.questionnaires.catalogue import Catalogue, GrammaticalForm
 from assistant.questionnaires.instruments import Instrument
@@ -60,14 +59,12 @@ def reported(score) -> int | None:
 class QuestionnaireFlow:
     name = FLOW
 
-    def __init__(self, conversation: Conversation, catalogue: Catalogue, store: QuestionnaireStore,
-                 warn: Callable[[str], None]):
+    def __init__(self, conversation: Conversation, catalogue: Catalogue, store: QuestionnaireStore):
         self._conversation = conversation
         self._session = conversation.session
         self._actions = conversation.actions
         self._catalogue = catalogue
         self._store = store
-        self._warn = warn
         self._open: _Open | None = None
         self._offered_this_conversation = False
 
@@ -89,7 +86,7 @@ class QuestionnaireFlow:
         lang = self._session.lang
         spoken = SpokenQuestionnaire(instrument, lang, self._catalogue, self._form())
         run = Run(instrument, lang, self._session.clock.local_time())
-        run_id = self._write(lambda: self._store.start_run(run, how_started))
+        run_id = attempt(lambda: self._store.start_run(run, how_started))
         self._open = _Open(run_id if run_id is not False else None, run, spoken, AnswerMatcher(instrument, lang, self._catalogue), how_started)
         for line in [*spoken.introduction(self._clinic()), spoken.instructions(), *spoken.options()]:
             self._session.say(line)
@@ -190,7 +187,7 @@ class QuestionnaireFlow:
     def _store_last_answer(self) -> None:
         opened = self._require()
         if opened.id is not None:
-            self._write(lambda: self._store.add_answer(opened.id, opened.run, opened.run.answers[-1]))
+            attempt(lambda: self._store.add_answer(opened.id, opened.run, opened.run.answers[-1]))
 
     def _next(self) -> Step:
         if self._require().run.finished:
@@ -205,7 +202,7 @@ class QuestionnaireFlow:
         run = opened.run.stopped(now) if stopped else opened.run
         score = score_run(run.instrument, {answer.item_id: answer.option_key for answer in run.answers})
         complete = score.complete and not stopped
-        saved = opened.id is not None and self._write(
+        saved = opened.id is not None and attempt(
             lambda: self._store.end_run(opened.id, run, "completed" if complete else "stopped", score)) is not False
         if complete:
             self._update_schedule(run.instrument.id, lambda schedule: completed(schedule, now))
@@ -225,7 +222,7 @@ class QuestionnaireFlow:
             now = self._session.clock.local_time()
             run = opened.run.stopped(now)
             score = score_run(run.instrument, {answer.item_id: answer.option_key for answer in run.answers})
-            saved = opened.id is not None and self._write(
+            saved = opened.id is not None and attempt(
                 lambda: self._store.end_run(opened.id, run, "left", score)) is not False
             self._open = None
             self._session.emit("questionnaire", id=run.instrument.id, items_answered=score.items_answered,
@@ -306,15 +303,8 @@ class QuestionnaireFlow:
     def _update_schedule(self, instrument_id: str, change) -> None:
         schedule = next((item for item in self._schedules() if item.instrument_id == instrument_id), None)
         if schedule is not None:
-            self._write(lambda: self._store.save_schedule(change(schedule)))
+            attempt(lambda: self._store.save_schedule(change(schedule)))
 
-    def _write(self, write: Callable[[], object]) -> object:
-        try:
-            result = write()
-        except JournalError as error:
-            self._warn(message("journal_unwritable", self._session.lang, problem=error))
-            return False
-        return True if result is None else result
 
     def _require(self) -> _Open:
         if self._open is None:

@@ -118,7 +118,7 @@ class SafetyResponder:
 
     def _say_surely(self, text: str) -> None:
         """A safety sentence must reach the person: if the voice fails, it is printed and tried once more."""
-        for attempt in range(SPEECH_ATTEMPTS):
+        for _ in range(SPEECH_ATTEMPTS):
             try:
                 self._session.say(text, slow=True)
                 return
@@ -137,8 +137,8 @@ class SafetyResponder:
             self._session.emit("safety", level=level, region=region)
         try:
             self._journal.add_safety_event(level, kind, region)
-        except JournalError as error:
-            self._warn(message("journal_unwritable", self._session.lang, problem=error))
+        except JournalError:
+            pass  # the journal has told the caregiver (journal/notices.py); nothing delays the response
 
     # The three responses ----------------------------------------------------------
 

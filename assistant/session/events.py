@@ -1,6 +1,8 @@
 """What the assistant does, as events: JSON lines for machines, text for people.
 
-Event names and fields are a contract (CONTRACTS.md, machine mode).
+Event names and fields are a contract (CONTRACTS.md, machine mode). Whatever
+text an event carries (what was heard may hold anything a machine sent), the
+line written is valid UTF-8.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import sys
 from typing import Any, Protocol, TextIO
 
 from assistant.session.clock import Clock
+from assistant.session.inbox import valid_text
 from assistant.messages import message
 
 
@@ -27,7 +30,7 @@ class JsonlEvents:
 
     def emit(self, event: str, **fields: Any) -> None:
         record = {"t": round(self._clock.now(), 3), "event": event, **fields}
-        self._stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+        self._stream.write(valid_text(json.dumps(record, ensure_ascii=False)) + "\n")
         self._stream.flush()
 
 
@@ -49,5 +52,5 @@ class TerminalEvents:
             line = f"{self._user}: "
         if line is not None:
             end = "" if event == "listen" else "\n"
-            self._stream.write(line + end)
+            self._stream.write(valid_text(line) + end)
             self._stream.flush()

@@ -3,12 +3,14 @@
 Every timed thing goes through here, on the injected clock, and every one of
 them can be interrupted: while the assistant speaks or pauses, the inbox is
 watched, and what the user says is handed back to the caller at once. What the
-caller does not deal with (an exercise does, a sentence does not) is answered
-at the next listen: nothing the user says is lost.
+caller does not deal with (an exercise does, a sentence does not) waits in a
+queue and is answered at the next listen, oldest first: nothing the user says
+is lost, however many lines come while the assistant is talking.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import replace
 from typing import Any
 
@@ -40,8 +42,8 @@ class Session:
         """What was said before the assistant last listened: what "repeat" says again."""
         self.last_said = ""
         """The last sentence said, remembered or not: what "repeat" says again in the middle of an exercise."""
-        self._unanswered: Utterance | None = None
-        """Something the user said over the assistant's speech, not yet answered."""
+        self._unanswered: deque[Utterance] = deque()
+        """What the user said over the assistant's speech or pauses and nobody answered yet, oldest first."""
 
     # Output ---------------------------------------------------------------
 
@@ -53,7 +55,7 @@ class Session:
         `rate_scale` and `volume_scale` are fractions of the user's own rate and
         volume, for an exercise that fades (the sleep wind-down gets slower and
         softer); the user's settings stay as they are. Returns what the user said
-        meanwhile, if anything.
+        meanwhile, or else the oldest thing still unanswered, if any.
         """
         rate = self.settings.voice.rate_wpm * rate_scale
         if slow:
@@ -67,13 +69,15 @@ class Session:
         return self._play(playback, text)
 
     def pause(self, seconds: float) -> Utterance | None:
-        """Deliberate silence; returns an interruption, if any."""
-        if seconds <= 0:
-            return None
+        """Deliberate silence; returns an interruption, if any.
+
+        Something still unanswered cuts the silence before it starts: an exercise
+        hears a "stop" said while it was answering "help".
+        """
+        if seconds <= 0 or self._unanswered:
+            return self._oldest_unanswered()
         self.events.emit("pause", seconds=round(seconds, 3))
-        interruption = self.inbox.wait(seconds)
-        self._unanswered = interruption or self._unanswered
-        return interruption
+        return self._queued(self.inbox.wait(seconds))
 
     def tone(self, name: str, volume_scale: float = 1.0) -> Utterance | None:
         """Play the sound audio/<name>.wav, `volume_scale` times the user's volume; returns an interruption, if any."""
@@ -89,13 +93,23 @@ class Session:
         interruption = self.inbox.wait(playback.duration_s, speech)
         if interruption is not None:
             playback.stop()
-            self._unanswered = interruption
-        return interruption
+        return self._queued(interruption)
+
+    def _queued(self, interruption: Utterance | None) -> Utterance | None:
+        """Keep `interruption` until it is answered; what the caller gets: it, or what was there before."""
+        if interruption is not None:
+            self._unanswered.append(interruption)
+        return self._oldest_unanswered()
+
+    def _oldest_unanswered(self) -> Utterance | None:
+        return self._unanswered[0] if self._unanswered else None
 
     def answered(self, utterance: Utterance) -> None:
         """The caller dealt with an interruption (an exercise control): do not answer it again."""
-        if self._unanswered is utterance:
-            self._unanswered = None
+        for index, waiting in enumerate(self._unanswered):
+            if waiting is utterance:
+                del self._unanswered[index]
+                return
 
     # Input ----------------------------------------------------------------
 
@@ -104,9 +118,8 @@ class Session:
         if self._since_listen:
             self.last_prompt, self._since_listen = self._since_listen, []
         self.events.emit("listen", expect=expect.kind, timeout=timeout_s)
-        if self._unanswered is not None:
-            utterance, self._unanswered = self._unanswered, None
-            return utterance
+        if self._unanswered:
+            return self._unanswered.popleft()
         return self.inbox.listen(timeout_s, expect, needs_wake)
 
     # Speech settings --------------------------------------------------------

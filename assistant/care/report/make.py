@@ -16,7 +16,6 @@ from assistant.care.consent import Consents, recipient_for
 from assistant.care.report.answers import dictionary_path, write_answers, write_dictionary
 from assistant.care.report.contents import Period, ReportContents, gather, period_ending
 from assistant.care.report.pdf import ChartPlacement, Heading, day_text, draw, write_pdf
-from assistant.journal.store import Journal
 from assistant.messages import UserFacingError, message
 from assistant.paths import Home
 from assistant.questionnaires import load_catalogue
