@@ -6,7 +6,9 @@ fixture `models`) must give the intent often enough; the figures are printed per
 language with the confusions, so a change in nlu/ shows what it did. The corpus is
 also held to what it claims: every answer names a response that exists, and no line
 sets off the safety layer (these are feelings, not crises: a lonely person sent to a
-helpline is the failure this work exists to fix).
+helpline is the failure this work exists to fix). A mild body sign ("I feel poorly")
+is allowed: outside an exercise the router hands it to the dialogue as talk of
+feeling unwell.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assistant.safety.detector import SafetyDetector
+from assistant.safety.detector import BODY, SafetyDetector
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_DIR = Path(__file__).parent / "feelings"
@@ -38,10 +40,11 @@ MIN_LINES_PER_INTENT = 4
 ACCURACY_FLOOR = {"en": 0.70, "fr": 0.70}
 """Intent accuracy each language must reach on its corpus.
 
-Measured with the data of this commit: en 75.7% (103/136), fr 74.5% (102/137). Most
-misses go to out_of_scope (long everyday sentences, and grief, sleep and pain lines
-still listed there), talk_to_someone (orders to phone someone) or nlu_fallback; the
-floor leaves a few lines of margin for other intents added later."""
+Measured with the data of this commit: en 77.9% (106/136), fr 75.2% (103/137); on
+the part written after the examples were final, en 80.5% (33/41), fr 73.8% (31/42).
+Most misses go to out_of_scope (long everyday sentences, and the grief, sleep and
+pain lines still listed there), talk_to_someone (orders to phone someone) or
+nlu_fallback. The floor leaves a few lines of margin for intents added later."""
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,29 @@ def test_corpus_gives_one_answer_per_intent(lang: str) -> None:
 def test_corpus_stays_clear_of_the_safety_layer(lang: str) -> None:
     detector = SafetyDetector.load(lang)
     alarms = [(line, detector.assess(line.text)) for line in load_corpus(lang)]
-    alarms = [f"{line.where}: {line.text!r} -> {found.kind}" for line, found in alarms if found is not None]
+    alarms = [f"{line.where}: {line.text!r} -> {found.level}/{found.kind}" for line, found in alarms
+              if found is not None and not (found.level == BODY and not found.urgent)]
     assert not alarms, f"[{lang}] feelings taken for a crisis:\n  " + "\n  ".join(alarms)
+
+
+def nlu_examples(lang: str) -> list[tuple[str, str]]:
+    """(intent, text) of the feelings and about-the-assistant NLU files of `lang`."""
+    examples = []
+    for name in ("feelings.yml", "about.yml"):
+        data = yaml.safe_load((REPO / "nlu" / lang / name).read_text(encoding="utf-8"))
+        for block in data["nlu"]:
+            examples += [(block["intent"], line[2:].strip()) for line in block["examples"].splitlines()
+                         if line.startswith("- ")]
+    return examples
+
+
+def test_training_examples_stay_clear_of_the_safety_layer(lang: str) -> None:
+    """Crisis, distress and urgent body signs belong to the safety layer, never to these intents."""
+    detector = SafetyDetector.load(lang)
+    taken = [(intent, text, detector.assess(text)) for intent, text in nlu_examples(lang)]
+    taken = [f"{intent}: {text!r} -> {found.level}/{found.kind}" for intent, text, found in taken
+             if found is not None and not (found.level == BODY and not found.urgent)]
+    assert not taken, f"[{lang}] examples the safety layer owns:\n  " + "\n  ".join(taken)
 
 
 def test_intent_accuracy(lang: str, models) -> None:

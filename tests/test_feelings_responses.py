@@ -17,7 +17,7 @@ from assistant.text import fold
 
 RESPONSES_DIR = Path(__file__).resolve().parents[1] / "domain" / "responses"
 LANGUAGES = ("en", "fr")
-PLACEHOLDERS = {"contact_name", "contact_phone", "clinician", "health_line"}
+PLACEHOLDERS = {"contact_name", "contact_phone", "clinician", "health_line", "choices"}
 MIN_VARIANTS = {"utter_reflect_": 5, "utter_cannot_do": 5}
 MAX_REFLECTION_WORDS = 20
 FREE_OFFERS = {"utter_offer_talk"}
