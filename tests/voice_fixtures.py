@@ -78,3 +78,59 @@ def vosk_home(home: Path, vosk_model_dir: Path) -> Path:
     speech.mkdir(parents=True, exist_ok=True)
     (speech / "en").symlink_to(vosk_model_dir.resolve(), target_is_directory=True)
     return home
+
+
+def make_ears(model_dir: Path, lang: str = "en", wake_phrase: str = "hello companion",
+              notices: list | None = None):
+    """Hearing as the pipeline builds it: the real model, the real phrase files, the real safety detector."""
+    from assistant.safety.detector import SafetyDetector
+    from assistant.voice.grammars import Grammars
+    from assistant.voice.recognition import Ears, Recogniser
+
+    recogniser = Recogniser(model_dir, lang="en")
+    notice = (lambda name, values: notices.append((name, values))) if notices is not None else None
+    return Ears(recogniser, Grammars.load().for_model(lang, recogniser, wake_phrase, notice),
+                SafetyDetector.load(lang).assess)
+
+
+@pytest.fixture(scope="session")
+def ears(vosk_model_dir: Path):
+    """English hearing with the small model, shared by the tests of a run (loading takes a second)."""
+    return make_ears(vosk_model_dir)
+
+
+def at_16k(path: Path) -> np.ndarray:
+    """A WAV file as 16 kHz int16 samples."""
+    from assistant.voice.wav import resample
+
+    audio = read_wav(path)
+    return resample(audio.samples, audio.sample_rate_hz, 16000)
+
+
+class ScriptedMicrophone:
+    """A microphone that hears prepared audio, block by block, on a virtual clock.
+
+    Reading a block moves the clock on by the block's length, as a real microphone
+    would take that long to capture it; after the audio, it hears silence.
+    """
+
+    def __init__(self, clock, audio: np.ndarray, block_s: float = 0.05, rate_hz: int = 16000):
+        self._clock = clock
+        self._audio = audio.astype(np.int16)
+        self._block = int(block_s * rate_hz)
+        self._block_s = block_s
+        self.position = 0
+        """Samples handed out so far."""
+
+    def read(self, timeout_s: float):
+        from assistant.voice.microphone import Block
+
+        samples = self._audio[self.position:self.position + self._block]
+        if len(samples) < self._block:
+            samples = np.concatenate([samples, np.zeros(self._block - len(samples), np.int16)])
+        self.position += self._block
+        self._clock.sleep_until(self._clock.now() + self._block_s)
+        return Block(samples, self._clock.now())
+
+    def close(self) -> None:
+        pass
