@@ -283,7 +283,7 @@ class LiveInbox:
     def _finish_overheard(self, overheard: Any, said: list[dict], started_at: float, speech: str) -> Turn | None:
         """Let the user finish the sentence begun over the assistant's voice, then hand it over whole."""
         give_up_at = self._clock.now() + MAX_TURN_S
-        ended = False
+        ended = not self._from_user(_partial(overheard), speech)
         while not ended and self._clock.now() < give_up_at:
             block = self._microphone.read(READ_S)
             ended = block is not None and overheard.AcceptWaveform(block.samples.astype("<i2").tobytes())
