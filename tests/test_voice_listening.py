@@ -165,3 +165,16 @@ def test_a_pause_is_interrupted_by_a_command_after_a_short_silence(ears: Ears, t
     heard = inbox.wait(8.0)
     assert heard is not None and heard.text == "pause"
     assert clock.now() < 1.0 + len(pause) / RATE_HZ + SHORT_ANSWER_SILENCE_S + 0.3
+
+
+def test_words_that_sound_unfinished_get_two_seconds(ears: Ears, tmp_path: Path) -> None:  # noqa: F811
+    """ "I would like to ... (1.7 s) ... do some breathing" is one turn; after "good morning", 1.7 s ends it."""
+    unfinished = np.concatenate([silence(0.3), said(tmp_path, "I would like to"), silence(1.7),
+                                 said(tmp_path, "do some breathing"), silence(4.0)])
+    inbox, _, _ = listener(ears, unfinished)
+    assert inbox.listen(12.0).text.split()[-3:] == ["do", "some", "breathing"]
+    finished = np.concatenate([silence(0.3), said(tmp_path, "good morning"), silence(1.7),
+                               said(tmp_path, "do some breathing"), silence(4.0)])
+    inbox, _, _ = listener(ears, finished)
+    assert inbox.listen(12.0).text == "good morning"
+    assert ears.phrases.sounds_unfinished("i would like to") and not ears.phrases.sounds_unfinished("good morning")

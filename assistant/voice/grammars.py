@@ -200,6 +200,8 @@ class Grammars:
     answers: dict[str, Written]
     """Phrases by expectation kind ("number", "yes_no"), then language."""
     stop_phrases: Written
+    unfinished_endings: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Last words after which a turn sounds unfinished, by language."""
     offered: Written = field(default_factory=dict)
     """Phrases the dialogue's responses offer (`metadata.offers`), for the vocabulary report."""
     sources: dict[str, str] = field(default_factory=dict)
@@ -218,6 +220,8 @@ class Grammars:
                    for kind, phrases in grammars["expectations"].items()}
         return cls(commands=_per_language(grammars.get("commands"), grammars_file, "commands"), answers=answers,
                    stop_phrases=_per_language(listening.get("stop_phrases"), listening_file, "stop_phrases"),
+                   unfinished_endings={lang: frozenset(map(str, words)) for lang, words in _per_language(
+                       listening.get("unfinished_endings"), listening_file, "unfinished_endings").items()},
                    offered=_offered_in_responses(responses_dir),
                    sources={"commands": _relative(grammars_file), "answers": _relative(grammars_file),
                             "stop_phrases": _relative(listening_file), "offered": _relative(responses_dir)})
@@ -288,6 +292,7 @@ class Listening:
         self.answers = {kind: self._spelt(phrases[lang], grammars.sources.get("answers", ""))
                         for kind, phrases in grammars.answers.items()}
         self.stop_phrases = self._spelt(grammars.stop_phrases[lang], grammars.sources.get("stop_phrases", ""))
+        self._unfinished = grammars.unfinished_endings.get(lang, frozenset())
         wake = self._spelt([_LineStr(wake_phrase)], f"settings: listening.wake_phrase.{lang}")
         self.wake_phrase = wake[0] if wake else None
 
@@ -330,6 +335,11 @@ class Listening:
         said = f" {' '.join(spell(speech, None)[0])} "
         phrases = tuple(phrase for phrase in self.stop_phrases if f" {phrase.spoken} " not in said)
         return Grammar(phrases) if phrases else None
+
+    def sounds_unfinished(self, text: str) -> bool:
+        """Whether recognised `text` ends with a word after which people go on ("to", "the", "de")."""
+        words = text.split()
+        return bool(words) and words[-1] in self._unfinished
 
     def wake_grammar(self) -> Grammar | None:
         return Grammar((self.wake_phrase,)) if self.wake_phrase else None

@@ -1,9 +1,10 @@
 """What the user says into the microphone: turns, interruptions, wake phrase.
 
-- A free turn ends after the model's end-of-turn silence (1.5 s, 2.0 s for an
-  unfinished sentence; set in the speech model's conf/model.conf at install),
-  so that older speakers' pauses mid-sentence are never cut; long turns are
-  accepted.
+- A free turn ends after 1.5 s of silence (2.0 s when the words so far sound
+  unfinished: "I would like to ..."), measured on the audio itself, so that older
+  speakers' pauses mid-sentence are never cut; the model's own end-of-turn
+  point (conf/model.conf, which Vosk applies some 0.2 s late) also ends a turn
+  that sounds finished, which holds in a noisy room. Long turns are accepted.
 - A short answer the assistant expects (a number, yes or no, one of the phrases
   it has just offered, a command) ends the turn after only half a second of
   silence, once the grammar hears exactly that phrase and free recognition
@@ -32,7 +33,7 @@ from assistant.session.clock import Clock
 from assistant.session.inbox import FREE, Expectation, Utterance
 from assistant.voice.grammars import Grammar, spell
 from assistant.voice.microphone import Block, Microphone
-from assistant.voice.models import SHORT_ANSWER_SILENCE_S
+from assistant.voice.models import END_OF_TURN_SILENCE_S, SHORT_ANSWER_SILENCE_S, UNFINISHED_TURN_SILENCE_S
 from assistant.voice.recognition import Ears, Heard, words_confidence
 
 MAX_TURN_S = 60.0
@@ -112,6 +113,39 @@ def _partial(recogniser: Any) -> str:
     return json.loads(recogniser.PartialResult()).get("partial", "")
 
 
+class _Transcript:
+    """One recogniser fed a turn's audio, keeping the segments its own end-of-turn points cut.
+
+    Vosk starts afresh after each of its endpoints; the listener, not Vosk, decides
+    when the turn is over, so the segments are joined into one turn.
+    """
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+        self._segments: list[dict] = []
+
+    def feed(self, data: bytes) -> bool:
+        """Recognise `data`; whether the model's own end-of-turn point came (a segment ended)."""
+        if not self._stream.AcceptWaveform(data):
+            return False
+        segment = json.loads(self._stream.Result())
+        if segment.get("text"):
+            self._segments.append(segment)
+        return True
+
+    @property
+    def text(self) -> str:
+        """Everything recognised so far, the segment in progress included."""
+        return " ".join([segment["text"] for segment in self._segments] + [_partial(self._stream)]).strip()
+
+    def final(self) -> dict:
+        """The whole turn as one Vosk result (text, and words with confidences)."""
+        last = json.loads(self._stream.FinalResult())
+        segments = self._segments + ([last] if last.get("text") else [])
+        return {"text": " ".join(segment["text"] for segment in segments),
+                "result": [word for segment in segments for word in segment.get("result", [])]}
+
+
 class LiveInbox:
     """An `Inbox` on the microphone, recognised with Vosk as the user speaks."""
 
@@ -185,13 +219,16 @@ class LiveInbox:
     def _capture(self, deadline: float, grammar: Grammar | None, short_answer: bool) -> Turn | None:
         """The next turn, or None if nobody starts speaking before `deadline`.
 
-        Free recognition and `grammar` hear the same audio. A turn ends at the
-        model's end-of-turn silence, or, when `short_answer` is allowed, after a
-        short silence following exactly one of the grammar's phrases.
+        Free recognition and `grammar` hear the same audio. The turn ends after
+        1.5 s of silence measured on the audio (2.0 s when the words so far sound
+        unfinished, "I would like to ..."), or at the model's own end-of-turn point
+        when the words sound finished; when `short_answer` is allowed, after half a
+        second once the grammar hears exactly one of its phrases and free
+        recognition agrees.
         """
         recogniser = self._ears.recogniser
-        free = recogniser.stream()
-        narrow = recogniser.stream(grammar) if grammar is not None else None
+        free = _Transcript(recogniser.stream())
+        narrow = _Transcript(recogniser.stream(grammar)) if grammar is not None else None
         silence = TrailingSilence(recogniser.sample_rate_hz)
         started_at: float | None = None
         while True:
@@ -202,37 +239,33 @@ class LiveInbox:
             if block is None:
                 continue
             data = block.samples.astype("<i2").tobytes()
-            ended = free.AcceptWaveform(data)
+            endpoint = free.feed(data)
             if narrow is not None:
-                narrow.AcceptWaveform(data)
+                narrow.feed(data)
             silence.feed(block.samples)
-            turn = None
-            if ended or (started_at is not None and now - started_at > MAX_TURN_S):
-                turn = self._finish(json.loads(free.Result() if ended else free.FinalResult()), narrow, grammar,
-                                    started_at or now)
-            elif started_at is None:
-                if _partial(free):
+            text = free.text
+            if started_at is None:
+                if text:
                     started_at = now
+                elif endpoint:  # noise the model made nothing of: start afresh
+                    free = _Transcript(recogniser.stream())
+                    narrow = _Transcript(recogniser.stream(grammar)) if grammar is not None else None
                 continue
-            elif short_answer and narrow is not None and silence.quiet_s >= SHORT_ANSWER_SILENCE_S:
-                if not self._ears.choose({"text": _partial(free)}, {"text": _partial(narrow)}, grammar).by_grammar:
-                    continue
-                turn = self._finish(json.loads(free.FinalResult()), narrow, grammar, started_at)
-            else:
+            unfinished = self._ears.phrases.sounds_unfinished(text)
+            needed_s = UNFINISHED_TURN_SILENCE_S if unfinished else END_OF_TURN_SILENCE_S
+            ends = (silence.quiet_s >= needed_s or (endpoint and not unfinished) or now - started_at > MAX_TURN_S
+                    or (short_answer and narrow is not None and silence.quiet_s >= SHORT_ANSWER_SILENCE_S
+                        and self._ears.choose({"text": text}, {"text": narrow.text}, grammar).by_grammar))
+            if not ends:
                 continue
-            if turn is not None:
-                return turn
-            free = recogniser.stream()
-            narrow = recogniser.stream(grammar) if grammar is not None else None
+            endpoint_at = time.perf_counter()
+            heard = free.final()
+            if heard["text"]:
+                answer = self._ears.choose(heard, narrow.final() if narrow is not None else None, grammar)
+                return Turn(answer.text, answer.confidence, started_at, endpoint_at)
+            free = _Transcript(recogniser.stream())
+            narrow = _Transcript(recogniser.stream(grammar)) if grammar is not None else None
             started_at = None
-
-    def _finish(self, heard: dict, narrow: Any, grammar: Grammar | None, started_at: float) -> Turn | None:
-        """The turn that ended, or None if it held no words."""
-        endpoint_at = time.perf_counter()
-        if not heard.get("text"):
-            return None
-        answer = self._ears.choose(heard, json.loads(narrow.FinalResult()) if narrow is not None else None, grammar)
-        return Turn(answer.text, answer.confidence, started_at, endpoint_at)
 
     # While the assistant speaks ------------------------------------------------------
 

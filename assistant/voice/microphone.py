@@ -46,7 +46,7 @@ class Microphone:
         self._blocks: queue.Queue[Block] = queue.Queue()
         try:
             self._stream = sounddevice.InputStream(
-                samplerate=SAMPLE_RATE_HZ, channels=1, dtype="int16", device=device,
+                samplerate=SAMPLE_RATE_HZ, channels=1, dtype="int16", device=device, latency="low",
                 blocksize=int(SAMPLE_RATE_HZ * BLOCK_S), callback=self._captured)
             self._stream.start()
         except (sounddevice.PortAudioError, ValueError) as error:

@@ -95,7 +95,8 @@ class SpeakerOutput:
         self._device = device
 
     def play(self, samples: np.ndarray, sample_rate_hz: int) -> None:
-        self._sounddevice.play(samples, samplerate=sample_rate_hz, device=self._device)
+        # "low": the reply is heard sooner after the user's turn (PortAudio's default is its high latency).
+        self._sounddevice.play(samples, samplerate=sample_rate_hz, device=self._device, latency="low")
 
     def stop(self) -> None:
         self._sounddevice.stop()
