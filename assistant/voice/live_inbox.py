@@ -156,6 +156,8 @@ class LiveInbox:
         self._push_to_talk = push_to_talk
         self._muted_until = float("-inf")
         """Blocks captured until then hold the assistant's own voice (clock seconds)."""
+        self._kept: Block | None = None
+        """A block read too late for the listening that read it: the next one starts with it."""
         self.last_endpoint_at: float | None = None
         """perf_counter() at the end of the last turn (for latency figures)."""
 
@@ -209,12 +211,29 @@ class LiveInbox:
                 return True
         return False
 
+    def _next(self, timeout_s: float) -> Block | None:
+        if self._kept is not None:
+            block, self._kept = self._kept, None
+            return block
+        return self._microphone.read(timeout_s)
+
     def _read(self, timeout_s: float) -> Block | None:
         """The next block the user may have spoken in; the assistant's own voice is left out."""
-        block = self._microphone.read(timeout_s)
+        block = self._next(timeout_s)
         while block is not None and block.at <= self._muted_until:
-            block = self._microphone.read(0.0)
+            block = self._next(0.0)
         return block
+
+    def _keep_if_late(self, block: Block, deadline: float) -> bool:
+        """Leave a block that ends after `deadline` to whatever listens next, when nobody is speaking.
+
+        Recognising it would take a little time past the deadline (an exercise cue
+        would start late), and its audio belongs to what comes next anyway.
+        """
+        if block.at <= deadline:
+            return False
+        self._kept = block
+        return True
 
     def _capture(self, deadline: float, grammar: Grammar | None, short_answer: bool) -> Turn | None:
         """The next turn, or None if nobody starts speaking before `deadline`.
@@ -238,6 +257,8 @@ class LiveInbox:
             block = self._read(min(READ_S, max(0.0, deadline - now)) if started_at is None else READ_S)
             if block is None:
                 continue
+            if started_at is None and self._keep_if_late(block, deadline):
+                return None
             data = block.samples.astype("<i2").tobytes()
             endpoint = free.feed(data)
             if narrow is not None:
@@ -287,15 +308,18 @@ class LiveInbox:
         started_at: float | None = None
         while True:
             now = self._clock.now()
+            stopping = stop is not None and bool(stops.mentioned_in(_partial(stop)))
             if now >= muted_until:
-                if stop is not None and stops.mentioned_in(_partial(stop)):
+                if stopping:
                     pass  # "stop" is being said: keep listening until it ends
                 elif said or self._from_user(_partial(overheard), speech):
                     return self._finish_overheard(overheard, said, started_at or now, speech)
                 else:
                     return None
-            block = self._microphone.read(min(READ_S, max(0.01, muted_until - now)))
+            block = self._next(min(READ_S, max(0.01, muted_until - now)))
             if block is None:
+                continue
+            if not (said or stopping) and started_at is None and self._keep_if_late(block, muted_until):
                 continue
             data = block.samples.astype("<i2").tobytes()
             silence.feed(block.samples)
@@ -318,7 +342,7 @@ class LiveInbox:
         give_up_at = self._clock.now() + MAX_TURN_S
         ended = not self._from_user(_partial(overheard), speech)
         while not ended and self._clock.now() < give_up_at:
-            block = self._microphone.read(READ_S)
+            block = self._next(READ_S)
             ended = block is not None and overheard.AcceptWaveform(block.samples.astype("<i2").tobytes())
         last = json.loads(overheard.Result() if ended else overheard.FinalResult())
         if self._from_user(last.get("text", ""), speech):

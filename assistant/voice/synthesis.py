@@ -95,8 +95,7 @@ class SpeakerOutput:
         self._device = device
 
     def play(self, samples: np.ndarray, sample_rate_hz: int) -> None:
-        # "low": the reply is heard sooner after the user's turn (PortAudio's default is its high latency).
-        self._sounddevice.play(samples, samplerate=sample_rate_hz, device=self._device, latency="low")
+        self._sounddevice.play(samples, samplerate=sample_rate_hz, device=self._device)
 
     def stop(self) -> None:
         self._sounddevice.stop()
