@@ -334,7 +334,7 @@ def converse(user: UserVoice, cycles: int) -> tuple[list[SpokenTurn], EventLog]:
             log.wait_for(is_event("end"), after=last)
     finally:
         microphone.close()
-        speaker.stop()
+        speaker.close()
     return turns, log
 
 

@@ -4,9 +4,10 @@ The exercise runs as the assistant runs it (Session, ExerciseRunner, the real
 espeak-ng voice, the live microphone listener on the real clock) into a
 PulseAudio null sink whose monitor is recorded. In the recording, the onset of
 every "In" and "Out" is found (first voiced sample after a silence) and
-compared with its schedule: "In" every 10 s, "Out" 4 s after it, counted from
-the first "In". Each cue's own leading silence (espeak-ng starts a few
-milliseconds in) is taken off, so only timing errors remain.
+compared with its schedule: "In" every 10 s, "Out" 4 s after it. Each cue's
+own leading silence (espeak-ng starts a few milliseconds in) is taken off, and
+errors are counted from their median (the sound card's fixed delay), so only
+timing errors remain.
 
 Figures: drift (the error over the last minute against the first, and the slope
 of a line through all errors) and jitter (standard deviation and largest error).
@@ -79,13 +80,15 @@ def run_exercise(minutes: int, log: EventLog) -> None:
     clock = RealClock()
     microphone = Microphone(parts.lang, clock.now)
     inbox = LiveInbox(microphone, ears_for(parts, recogniser_for(parts)), clock)
-    session = Session(parts.lang, clock, inbox, log, voice_for(parts, SpeakerOutput()), parts.settings)
+    speaker = SpeakerOutput()
+    session = Session(parts.lang, clock, inbox, log, voice_for(parts, speaker), parts.settings)
     scripts, _ = load_scripts()
     runner = ExerciseRunner(session, lambda utterance, paused: Control.CONTINUE, lambda: "Paused.", lambda: "Again.")
     try:
         result = runner.run(scripts["resonance_breathing"], minutes)
     finally:
         microphone.close()
+        speaker.close()
     print(f"exercise {result.outcome}")
 
 
@@ -134,19 +137,27 @@ def main() -> None:
     rough = first_in_s - recording_started + leads["In"]
     first_onset = found[np.argmin(np.abs(found - rough))]
     errors_ms, missing = [], 0
-    for text, due_s in scheduled:
+    emitted_ms = []
+    for cue, (text, due_s) in zip(cues, scheduled):
         expected = first_onset + due_s + leads[text] - leads["In"]
         nearest = found[np.argmin(np.abs(found - expected))] if len(found) else None
         if nearest is None or abs(nearest - expected) > MATCH_WINDOW_S:
             missing += 1
             continue
         errors_ms.append((due_s, 1000 * (nearest - expected)))
+        emitted_ms.append(1000 * ((cue["arrived"] - first_in_s) - due_s))
+    for minute in range(int(max(d for d, _ in errors_ms) // 60) + 1):
+        chosen = [(e, m) for (d, e), m in zip(errors_ms, emitted_ms) if minute * 60 <= d < (minute + 1) * 60]
+        print(f"  minute {minute + 1}: at the speaker {np.mean([e for e, _ in chosen]):+6.1f} ms, handed to the voice "
+              f"{np.mean([m for _, m in chosen]):+6.1f} ms (means over {len(chosen)} cues, before taking off the median)")
     due = np.array([d for d, _ in errors_ms])
     error = np.array([e for _, e in errors_ms])
+    # The sound card's own fixed delay is no timing error: errors are counted from their median.
+    error -= np.median(error)
     slope_ms_per_min = np.polyfit(due / 60, error, 1)[0] if len(error) > 2 else float("nan")
     last_minute = error[due >= due.max() - 60]
     first_minute = error[due <= 60]
-    emitted = np.array([1000 * ((cue["arrived"] - first_in_s) - due_s) for cue, (_, due_s) in zip(cues, scheduled)])
+    emitted = np.array(emitted_ms) - np.median(emitted_ms)
     print(f"cues: {len(scheduled)} scheduled ('In' every 10 s, 'Out' 4 s after), {len(error)} found in the "
           f"recording, {missing} not found within {MATCH_WINDOW_S} s")
     print(f"onset error at the speaker against the schedule: mean {error.mean():+.1f} ms, jitter (sd) "

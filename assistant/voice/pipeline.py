@@ -51,10 +51,10 @@ def open_speaker(lang: str) -> SpeakerOutput:
     import sounddevice
 
     try:
-        sounddevice.check_output_settings(samplerate=22050, channels=1, dtype="int16")
+        sounddevice.check_output_settings(samplerate=SpeakerOutput.STREAM_RATE_HZ, channels=1, dtype="int16")
+        return SpeakerOutput()
     except (sounddevice.PortAudioError, ValueError) as error:
         raise SpeakerMissing(message("speaker_missing", lang, problem=error)) from error
-    return SpeakerOutput()
 
 
 def _terminal_key_reader() -> Callable[[], str]:
