@@ -129,8 +129,9 @@ def _voices(args: argparse.Namespace, home: Home) -> int:
     voices = load_voices()
     if args.action == "list":
         for voice in voices.values():
+            selected = parts.settings.voice.name.get(voice.lang) == voice.name
             print(json.dumps({"name": voice.name, "lang": voice.lang, "engine": voice.engine,
-                              "installed": voice.installed(), "selected": parts.settings.voice.name.get(voice.lang) == voice.name,
+                              "installed": voice.installed(), "selected": selected,
                               "description": voice.description[ui_lang], "licence": voice.licence[ui_lang]},
                              ensure_ascii=False))
         return 0

@@ -55,7 +55,8 @@ SENTENCES = [
 SHORT_ANSWERS = [("three", "number"), ("four", "number"), ("five", "number"), ("two", "number"),
                  ("one", "number"), ("skip", "number"), ("yes", "yes_no"), ("no", "yes_no")]
 OUT_OF_GRAMMAR = [("I want to die", Expectation("number")), ("I don't want to be here any more", Expectation("number")),
-                  ("could you say that again dear", Expectation("yes_no")), ("I feel awful today", Expectation("yes_no")),
+                  ("could you say that again dear", Expectation("yes_no")),
+                  ("I feel awful today", Expectation("yes_no")),
                   ("I want to kill myself", Expectation("free", ("breathing", "check-in", "how have I been"))),
                   ("no I don't want breathing today", Expectation("free", ("breathing", "check-in", "goodbye")))]
 """Sentences said when a short answer was expected: they must not come back as one."""
@@ -225,8 +226,8 @@ def main() -> None:
                       f"heard {row['decoded']!r}{'  <- forced into the grammar' if row['forced_into_grammar'] else ''}")
             figures["out_of_grammar_forced"] = sum(row["forced_into_grammar"] for row in outside)
         menu = bench_menu_words(ears, folder)
-        print(f"menu words ({menu[0]['conditions']} conditions each: {len(VOICES)} voices x 110/150 wpm x noise 0/0.02; "
-              "all candidates offered at once):")
+        print(f"menu words ({menu[0]['conditions']} conditions each: {len(VOICES)} voices x 110/150 wpm "
+              "x noise 0/0.02; all candidates offered at once):")
         for row in sorted(menu, key=lambda row: (-row["offered"], -row["free"])):
             print(f"  {row['phrase']!r:18} offered {row['offered']:4.0%}  free {row['free']:4.0%}  "
                   f"free mishearings: {row['misheard']}")

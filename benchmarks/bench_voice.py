@@ -299,7 +299,8 @@ def converse(user: UserVoice, cycles: int) -> tuple[list[SpokenTurn], EventLog]:
 
     def run() -> None:
         """Built in its own thread: the journal's SQLite connection may only be used where it was opened."""
-        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, log, voice_for(parts, speaker)).run()
+        voice = voice_for(parts, speaker)
+        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, log, voice).run()
 
     threading.Thread(target=run, daemon=True).start()
     answers = {expect: itertools.cycle(phrases) for expect, phrases in SHORT_ANSWERS.items()}
@@ -401,7 +402,8 @@ def latencies(user: UserVoice, cycles: int, folder: Path) -> None:
     for turn, edge in zip(turns, measured):
         gap = f"{1000 * (edge[1] - edge[0]):5.0f} ms" if edge else "  (not timed)"
         print(f"  {turn.expect:7} {' ... '.join(turn.parts)!r:48} heard {turn.heard} {gap}")
-    for kind, chosen in (("short answers", [t for t in turns if t.short]), ("free sentences", [t for t in turns if not t.short])):
+    for kind, chosen in (("short answers", [turn for turn in turns if turn.short]),
+                         ("free sentences", [turn for turn in turns if not turn.short])):
         inside = [1000 * turn.processing_s for turn in chosen if turn.processing_s is not None]
         if inside:
             print(f"{kind}: in-process part (end-of-turn decision to the reply handed to the speaker) "

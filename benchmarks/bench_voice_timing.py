@@ -149,7 +149,8 @@ def main() -> None:
     for minute in range(int(max(d for d, _ in errors_ms) // 60) + 1):
         chosen = [(e, m) for (d, e), m in zip(errors_ms, emitted_ms) if minute * 60 <= d < (minute + 1) * 60]
         print(f"  minute {minute + 1}: at the speaker {np.mean([e for e, _ in chosen]):+6.1f} ms, handed to the voice "
-              f"{np.mean([m for _, m in chosen]):+6.1f} ms (means over {len(chosen)} cues, before taking off the median)")
+              f"{np.mean([m for _, m in chosen]):+6.1f} ms (means over {len(chosen)} cues, "
+              "before taking off the median)")
     due = np.array([d for d, _ in errors_ms])
     error = np.array([e for _, e in errors_ms])
     # The sound card's own fixed delay is no timing error: errors are counted from their median.

@@ -121,7 +121,8 @@ def test_quiet_frames_are_counted_on_the_audio() -> None:
 # While the assistant speaks ----------------------------------------------------------
 
 
-def test_a_crisis_said_over_the_assistant_is_handed_over_when_it_stops(ears: Ears, tmp_path: Path) -> None:  # noqa: F811
+def test_a_crisis_said_over_the_assistant_is_handed_over_when_it_stops(ears: Ears,  # noqa: F811
+                                                                       tmp_path: Path) -> None:
     crisis = said(tmp_path, "I want to kill myself", "en-us", 140)
     audio = np.concatenate([silence(1.0), crisis, silence(6.0)])
     inbox, _, clock = listener(ears, audio)

@@ -7,7 +7,6 @@ bounds that catch a regression.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -29,7 +28,8 @@ def test_the_corpus_is_there_with_its_transcripts(recordings: list[RealRecording
     assert all(len(r.samples) > 16000 and r.transcript for r in recordings)
 
 
-def test_free_recognition_of_read_speech_stays_accurate(ears: Ears, recordings: list[RealRecording]) -> None:  # noqa: F811
+def test_free_recognition_of_read_speech_stays_accurate(ears: Ears,  # noqa: F811
+                                                        recordings: list[RealRecording]) -> None:
     """LibriVox: a woman reading Sense and Sensibility. Word error rate 5.6 % when this was written."""
     read = [r for r in recordings if r.corpus == "librivox"]
     errors = sum(word_errors(r.transcript, ears.recogniser.recognise(r.samples)["text"]) for r in read)

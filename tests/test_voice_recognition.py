@@ -107,7 +107,8 @@ def test_grammar_phrases_are_data_for_both_languages() -> None:
     assert {"one", "five", "skip", "stop", "repeat"} <= set(english.grammar(Expectation("number")).vosk_phrases())
     assert {"yes", "no", "help", "[unk]"} <= set(english.grammar(Expectation("yes_no")).vosk_phrases())
     french = grammars.for_model("fr", None, "bonjour compagnon")
-    spoken = set(french.grammar(Expectation("number")).vosk_phrases() + french.grammar(Expectation("yes_no")).vosk_phrases())
+    spoken = set(french.grammar(Expectation("number")).vosk_phrases()
+                 + french.grammar(Expectation("yes_no")).vosk_phrases())
     assert {"un", "cinq", "oui", "non", "stop", "répète"} <= spoken
 
 

@@ -72,7 +72,8 @@ class TrailingSilence:
             return
         frames = samples[:usable].astype(np.float64).reshape(-1, self._frame)
         for rms in np.sqrt(np.mean(frames * frames, axis=1)):
-            floor = rms if self._floor is None or rms < self._floor else self._floor + (rms - self._floor) * self.FLOOR_RISE
+            floor = self._floor
+            floor = rms if floor is None or rms < floor else floor + (rms - floor) * self.FLOOR_RISE
             self._floor = floor
             if rms > max(self.MIN_VOICE_RMS, self.VOICE_OVER_FLOOR * floor):
                 self.quiet_s = 0.0
