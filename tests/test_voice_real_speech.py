@@ -7,7 +7,6 @@ bounds that catch a regression.
 
 from __future__ import annotations
 
-
 import pytest
 
 from assistant.session.inbox import Expectation
