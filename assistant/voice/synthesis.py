@@ -82,47 +82,33 @@ class AudioOutput(Protocol):
 
 
 class SpeakerOutput:
-    """The sound card, through one sounddevice stream that runs as long as the assistant.
+    """The sound card, through sounddevice: each sound in a stream of its own.
 
-    A sound starts at the stream's next block instead of opening a stream of its
-    own, so every cue of an exercise reaches the ear after the same short delay
-    (opening a stream each time took a varying few tens of milliseconds, more
-    on a busy machine). Kept as thin as possible: nothing here can be tested
-    without a sound device, so timing, volume and caching live outside it.
+    One stream for the whole run was tried and measured: cues started more evenly,
+    but every underrun on a busy machine made PulseAudio lengthen the stream's
+    buffer for good, so exercise cues drifted later and later (about 10 ms a
+    minute); a fresh stream per sound starts from the default delay each time.
+    Kept as thin as possible: nothing here can be tested without a sound device,
+    so timing, volume and caching live outside it.
     """
 
     STREAM_RATE_HZ = 22050
-    """espeak-ng's own rate; other sounds (16 kHz MBROLA voices, tones) are converted to it."""
+    """espeak-ng's own rate: the rate checked when the speaker is opened."""
 
     def __init__(self, device: int | str | None = None):
         import sounddevice  # needs PortAudio: loaded only when a speaker is really used
 
-        self._lock = threading.Lock()
-        self._sound = np.zeros(0, np.int16)
-        self._position = 0
-        self._stream = sounddevice.OutputStream(samplerate=self.STREAM_RATE_HZ, channels=1, dtype="int16",
-                                                device=device, callback=self._fill)
-        self._stream.start()
-
-    def _fill(self, out: np.ndarray, frames: int, time_info: object, status: object) -> None:
-        with self._lock:
-            chunk = self._sound[self._position:self._position + frames]
-            self._position += len(chunk)
-        out[:len(chunk), 0] = chunk
-        out[len(chunk):, 0] = 0
+        self._sounddevice = sounddevice
+        self._device = device
 
     def play(self, samples: np.ndarray, sample_rate_hz: int) -> None:
-        sound = resample(samples, sample_rate_hz, self.STREAM_RATE_HZ)
-        with self._lock:
-            self._sound, self._position = sound, 0
+        self._sounddevice.play(samples, samplerate=sample_rate_hz, device=self._device)
 
     def stop(self) -> None:
-        with self._lock:
-            self._sound, self._position = np.zeros(0, np.int16), 0
+        self._sounddevice.stop()
 
     def close(self) -> None:
-        self._stream.stop()
-        self._stream.close()
+        self.stop()
 
 
 class WavFileOutput:
