@@ -341,3 +341,19 @@ def test_a_long_turn_is_not_cut_at_twenty_seconds(recogniser: Recogniser, tmp_pa
     audio = recogniser.read(espeak(story, tmp_path / "story.wav", "en-gb", 110))
     assert len(audio) / 16000 > 22
     assert endpoints(recogniser, audio) in ([], [pytest.approx(len(audio) / 16000, abs=0.1)])
+
+
+def test_phrases_offered_by_the_dialogue_are_checked_with_their_file_and_line(ears: Ears,  # noqa: F811
+                                                                              tmp_path: Path) -> None:
+    """The French menu offers "humeur": a response's `metadata.offers` is looked up like the grammar files."""
+    for lang, offers in (("en", '["breathing", "check-in"]'), ("fr", '["respiration", "humeur"]')):
+        (tmp_path / lang).mkdir()
+        (tmp_path / lang / "core.yml").write_text(
+            'version: "3.1"\nresponses:\n  utter_greet:\n    - text: "Hello."\n      metadata:\n'
+            f"        offers: {offers}\n", encoding="utf-8")
+    grammars = Grammars.load(responses_dir=tmp_path)
+    assert grammars.unknown_words("en", ears.recogniser) == []
+    unknown = grammars.unknown_words("fr", ears.recogniser)
+    assert ("respiration", 6) in [(word.word, word.line) for word in unknown]
+    humeur = next(word for word in unknown if word.word == "humeur")
+    assert (humeur.line, humeur.source) == (6, str(tmp_path / "fr" / "core.yml"))
