@@ -6,9 +6,9 @@
   point (conf/model.conf, which Vosk applies some 0.2 s late) also ends a turn
   that sounds finished, which holds in a noisy room. Long turns are accepted.
 - A short answer the assistant expects (a number, yes or no, one of the phrases
-  it has just offered, a command) ends the turn after only half a second of
-  silence, once the grammar hears exactly that phrase and free recognition
-  agrees nothing else was said.
+  it has just offered, a command) ends the turn after 0.4 s of silence (the
+  reply is heard about half a second after the user stops), once the grammar
+  hears exactly that phrase and free recognition agrees nothing else was said.
 - While the assistant speaks, the microphone is muted: "stop" is listened for
   and interrupts at once, and a free recogniser listens too, so that a sentence
   said over the assistant (a crisis above all) is handed over as soon as the
@@ -277,7 +277,7 @@ class LiveInbox:
             needed_s = UNFINISHED_TURN_SILENCE_S if unfinished else END_OF_TURN_SILENCE_S
             ends = (silence.quiet_s >= needed_s or (endpoint and not unfinished) or now - started_at > MAX_TURN_S
                     or (short_answer and narrow is not None and silence.quiet_s >= SHORT_ANSWER_SILENCE_S
-                        and self._ears.choose({"text": text}, {"text": narrow.text}, grammar).by_grammar))
+                        and self._complete_answer(text, narrow.text, grammar)))
             if not ends:
                 continue
             endpoint_at = time.perf_counter()
@@ -288,6 +288,15 @@ class LiveInbox:
             free = _Transcript(recogniser.stream())
             narrow = _Transcript(recogniser.stream(grammar)) if grammar is not None else None
             started_at = None
+
+    def _complete_answer(self, free_text: str, narrow_text: str, grammar: Grammar) -> bool:
+        """Whether an expected phrase has been said whole: the grammar hears exactly it, free recognition
+        agrees nothing else was said, and a phrase of several words has been heard to its last word
+        ("very ..." followed by a pause may yet become "very good", not the grammar's "very low")."""
+        phrase = grammar.answer(narrow_text)
+        if phrase is None or not self._ears.choose({"text": free_text}, {"text": narrow_text}, grammar).by_grammar:
+            return False
+        return len(phrase.words) == 1 or phrase.words[-1] in free_text.split()
 
     # While the assistant speaks ------------------------------------------------------
 

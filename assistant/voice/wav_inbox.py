@@ -3,7 +3,7 @@
 `assistant chat --audio-in A.wav B.wav` plays a conversation from recordings, one
 file per turn, through the real recogniser. Each turn takes the time it would take
 live: the recording's length plus the silence that tells the assistant the user
-has finished (half a second after an expected short answer, 1.5 s otherwise).
+has finished (0.4 s after an expected short answer, 1.5 s otherwise).
 
 `FILE@SECONDS` is an interruption said that many seconds after the previous turn,
 whatever the assistant is doing then (like `"after"` in machine mode): "stop",
