@@ -40,15 +40,16 @@ def _chat(args: argparse.Namespace, home: Home) -> int:
 
 def _chat_audio(parts: Parts, args: argparse.Namespace) -> int:
     """The voice pipeline from WAV files, on the virtual clock, speech into one WAV file."""
-    from assistant.voice.pipeline import recogniser_for, voice_for
+    from assistant.voice.pipeline import ears_for, voice_for
     from assistant.voice.synthesis import WavFileOutput
-    from assistant.voice.wav_inbox import WavInbox
+    from assistant.voice.wav_inbox import WavInbox, WavTurn
 
-    recogniser = recogniser_for(parts)
+    turns = [WavTurn.parse(argument, parts.lang) for argument in args.audio_in]
+    ears = ears_for(parts)
     clock = VirtualClock(args.now, parts.zone)
     out_path = Path(args.audio_out) if args.audio_out else Path(tempfile.mkdtemp()) / "speech.wav"
     with WavFileOutput(out_path, clock) as output:
-        inbox = WavInbox([Path(path) for path in args.audio_in], recogniser, clock, parts.lang)
+        inbox = WavInbox(turns, ears, clock)
         build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, JsonlEvents(clock),
                            voice_for(parts, output)).run()
     return 0
@@ -78,10 +79,23 @@ def _transcribe(args: argparse.Namespace, home: Home) -> int:
 
 
 def _models(args: argparse.Namespace, home: Home) -> int:
+    from assistant.voice.grammars import Grammars
     from assistant.voice.models import SpeechModels
+    from assistant.voice.recognition import unknown_words
 
-    ui_lang = load_parts(home, args.lang).lang
+    parts = load_parts(home, args.lang)
+    ui_lang = parts.lang
     models = SpeechModels(home.speech_models)
+
+    def report_vocabulary(lang: str) -> None:
+        """Every phrase the assistant listens for is looked up in the model's vocabulary."""
+        wake = parts.settings.listening.wake_phrase.get(lang)
+        unknown = unknown_words(models.require(lang, ui_lang), lang, Grammars.load(), wake)
+        for word in unknown:
+            print(word.describe(ui_lang, lang))
+        if not unknown:
+            print(message("speech_vocabulary_complete", ui_lang, language=LANGUAGE_DATA[lang].names[ui_lang]))
+
     if args.action == "list":
         for entry in models.list():
             print(json.dumps(entry, ensure_ascii=False))
@@ -96,12 +110,48 @@ def _models(args: argparse.Namespace, home: Home) -> int:
                           path=path))
         else:
             models.install_from_url(lang, ui_lang=ui_lang)
+        report_vocabulary(lang)
         return 0
     languages = [args.model_lang] if args.model_lang else list(LANGUAGES)
-    results = [models.verify(lang, ui_lang) for lang in languages if models.is_installed(lang)]
-    for result in results:
-        print(result.describe(ui_lang))
+    results = []
+    for lang in languages:
+        if models.is_installed(lang):
+            results.append(models.verify(lang, ui_lang))
+            print(results[-1].describe(ui_lang))
+            report_vocabulary(lang)
     return 0 if all(result.ok for result in results) else 1
+
+
+def _voices(args: argparse.Namespace, home: Home) -> int:
+    """The voices a caregiver can choose; `install NAME` installs one if needed and speaks with it from then on."""
+    from assistant.voice.voices import install, load_voices, package_source, read_os_release
+
+    parts = load_parts(home, args.lang)
+    ui_lang = parts.lang
+    voices = load_voices()
+    if args.action == "list":
+        for voice in voices.values():
+            selected = parts.settings.voice.name.get(voice.lang) == voice.name
+            print(json.dumps({"name": voice.name, "lang": voice.lang, "engine": voice.engine,
+                              "installed": voice.installed(), "selected": selected,
+                              "description": voice.description[ui_lang], "licence": voice.licence[ui_lang]},
+                             ensure_ascii=False))
+        return 0
+    voice = voices.get(args.name or "")
+    if voice is None:
+        raise UserFacingError(message("voice_unknown", ui_lang, name=args.name, choices=", ".join(voices)))
+    print(message("voice_licence", ui_lang, description=voice.description[ui_lang], licence=voice.licence[ui_lang]))
+    if not voice.installed():
+        packages = " ".join(voice.packages)
+        source = package_source(read_os_release())
+        if source is None:
+            raise UserFacingError(message("voice_install_unsupported", ui_lang, name=voice.name, packages=packages))
+        print(message("voice_installing", ui_lang, name=voice.name, packages=packages, source=source), flush=True)
+        if not install(voice, source):
+            raise UserFacingError(message("voice_install_failed", ui_lang, name=voice.name, packages=packages))
+    parts.settings_store.save(with_value(parts.settings, f"voice.name.{voice.lang}", voice.name))
+    print(message("voice_selected", ui_lang, name=voice.name, language=LANGUAGE_DATA[voice.lang].names[ui_lang]))
+    return 0
 
 
 def _nlu(args: argparse.Namespace, home: Home) -> int:
@@ -179,7 +229,9 @@ def parser() -> argparse.ArgumentParser:
     chat.add_argument("--clock", choices=("real", "virtual"), default="real")
     chat.add_argument("--now", type=_local_time, metavar="YYYY-MM-DDTHH:MM:SS",
                       help="with --clock virtual: the local time the clock starts at (default: now)")
-    chat.add_argument("--audio-in", nargs="+", metavar="WAV", help="user turns as WAV files, one per turn")
+    chat.add_argument("--audio-in", nargs="+", metavar="WAV[@SECONDS]",
+                      help="user turns as WAV files, one per turn; FILE@SECONDS: said that many seconds after the "
+                           "previous turn, whatever the assistant is doing (an interruption)")
     chat.add_argument("--audio-out", metavar="WAV", help="with --audio-in: write the assistant's speech here")
     chat.set_defaults(handler=_chat)
 
@@ -199,6 +251,11 @@ def parser() -> argparse.ArgumentParser:
     speech_models.add_argument("--from", dest="source", metavar="FILE",
                                help="install from a .zip, .aar or folder instead of downloading")
     speech_models.set_defaults(handler=_models)
+
+    voices = commands.add_parser("voices", help="list the voices, or install one and speak with it")
+    voices.add_argument("action", choices=("list", "install"))
+    voices.add_argument("name", nargs="?", help="for install: the voice, for example mb-fr4 (see voices list)")
+    voices.set_defaults(handler=_voices)
 
     nlu = commands.add_parser("nlu", help="what the assistant understands of a text, as JSON")
     nlu.add_argument("text", nargs="?", help="the text; without it, one text per line on stdin")

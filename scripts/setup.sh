@@ -4,7 +4,12 @@
 # constraints.txt and the trained dialogue models. Safe to run again: each step is
 # skipped when already done.
 #   scripts/setup.sh           for running the assistant
-#   scripts/setup.sh --tests   also the test tools and the test speech model
+#   scripts/setup.sh --tests   also the test tools, the test speech model, real recorded speech
+#                              (pocketsphinx-testdata) and the MBROLA voices the voice tests compare
+#
+# MBROLA voices (mb-us1, mb-en1, mb-fr1, mb-fr4) are in Debian's contrib and non-free
+# sections; their licences forbid selling them or building them into a product that is
+# sold (see `assistant voices list`). A caregiver installs one with: assistant voices install NAME
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,7 +19,7 @@ with_tests=false
 say() { printf '\n==> %s\n' "$*"; }
 
 packages=(espeak-ng libespeak-ng1 libportaudio2 sox unzip curl)
-$with_tests && packages+=(pulseaudio pulseaudio-utils poppler-utils)
+$with_tests && packages+=(pulseaudio pulseaudio-utils poppler-utils pocketsphinx-testdata)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -61,6 +66,10 @@ say "Training the dialogue models if needed"
 .venv/bin/assistant train
 
 if $with_tests; then
+  for voice in mb-us1 mb-en1 mb-fr1 mb-fr4; do
+    .venv/bin/python -c "import sys; from assistant.voice.voices import load_voices; sys.exit(not load_voices()['$voice'].installed())" \
+      || ASSISTANT_HOME="$(mktemp -d)" .venv/bin/assistant voices install "$voice"
+  done
   aar=.cache/vosk/vosk-model-en-0.3.45.aar
   if [ ! -s "$aar" ]; then
     say "Fetching the small English speech model for tests (Maven Central, com.alphacephei:vosk-model-en:0.3.45)"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -25,32 +26,47 @@ MOUTH = "user_mouth"
 MICROPHONE = "assistant_mic"
 
 
-def _pactl(*args: str) -> str:
-    return subprocess.run(["pactl", *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
 @pytest.fixture(scope="session")
-def pulse() -> Iterator[None]:
-    """A running PulseAudio server with the virtual speaker, mouth and microphone."""
+def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A private PulseAudio server holding the virtual speaker, mouth and microphone.
+
+    Private, because the machine's own server may be shared: another test run's
+    sinks (or a loopback it left behind) would otherwise mix into this one.
+    PULSE_SERVER points this process and every child (paplay, pactl, the
+    assistant) at it.
+    """
     if shutil.which("pulseaudio") is None:
         pytest.fail("PulseAudio is not installed: run scripts/setup.sh --tests")
-    if subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
-        subprocess.run(["pulseaudio", "-D", "--exit-idle-time=-1", "--disallow-exit", "--log-target=stderr"],
-                       check=True, capture_output=True)
-        for _ in range(50):
+    folder = tmp_path_factory.mktemp("pulse")
+    socket = folder / "native"
+    script = folder / "test.pa"
+    script.write_text(f"load-module module-native-protocol-unix auth-anonymous=1 socket={socket}\n"
+                      f"load-module module-null-sink sink_name={SPEAKER}\n"
+                      f"load-module module-null-sink sink_name={MOUTH}\n"
+                      f"load-module module-remap-source master={MOUTH}.monitor source_name={MICROPHONE}\n"
+                      f"set-default-sink {SPEAKER}\n"
+                      f"set-default-source {MICROPHONE}\n", encoding="utf-8")
+    env = {**os.environ, "PULSE_RUNTIME_PATH": str(folder), "PULSE_STATE_PATH": str(folder)}
+    subprocess.run(["pulseaudio", "-n", "-F", str(script), "-D", "--exit-idle-time=-1", "--disallow-exit",
+                    f"--log-target=file:{folder / 'pulseaudio.log'}"], env=env, check=True)
+    previous = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = f"unix:{socket}"
+    try:
+        for _ in range(100):
             if subprocess.run(["pactl", "info"], capture_output=True).returncode == 0:
                 break
             time.sleep(0.1)
-    modules = [
-        _pactl("load-module", "module-null-sink", f"sink_name={SPEAKER}"),
-        _pactl("load-module", "module-null-sink", f"sink_name={MOUTH}"),
-        _pactl("load-module", "module-remap-source", f"master={MOUTH}.monitor", f"source_name={MICROPHONE}"),
-    ]
-    _pactl("set-default-sink", SPEAKER)
-    _pactl("set-default-source", MICROPHONE)
-    yield
-    for module in reversed(modules):
-        subprocess.run(["pactl", "unload-module", module], capture_output=True)
+        else:
+            pytest.fail(f"the private PulseAudio server did not start; see {folder / 'pulseaudio.log'}")
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("PULSE_SERVER", None)
+        else:
+            os.environ["PULSE_SERVER"] = previous
+        pid_file = folder / "pid"
+        if pid_file.is_file():
+            os.kill(int(pid_file.read_text().split()[0]), signal.SIGTERM)
 
 
 def speak(path: Path) -> float:

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from assistant.session.speech import wav_seconds
+from assistant.voice.models import SHORT_ANSWER_SILENCE_S
 from assistant.voice.wav import read_wav
 from voice_fixtures import MODEL_AAR, espeak, vosk_home, vosk_model_dir, write_wav  # noqa: F401  (fixtures)
 
@@ -182,3 +184,65 @@ def test_audio_chat_without_a_speech_model_names_the_install_command(home, tmp_p
     assert run.returncode == 2
     assert_clear_message(run, "assistant models install en")
     assert run.stdout == "", "nothing is said before everything is checked"
+
+
+@pytest.mark.vosk
+def test_interruptions_from_files_stop_an_exercise_and_a_crisis_is_answered(vosk_home, tmp_path):
+    """`FILE@SECONDS`: "stop" 25 s into a breathing exercise, then a crisis sentence 30 s into the next one."""
+    breathing = espeak("I would like to do some breathing", tmp_path / "breathing.wav")
+    stop = espeak("stop", tmp_path / "stop.wav")
+    crisis = espeak("I want to kill myself", tmp_path / "crisis.wav")
+    run = assistant(vosk_home, "chat", "--audio-in", str(breathing), f"{stop}@25", str(breathing), f"{crisis}@30")
+    assert run.returncode == 0, run.stderr
+    events = [json.loads(line) for line in run.stdout.splitlines()]
+    heard = [event for event in events if event["event"] == "heard"]
+    assert [event["text"] for event in heard][1] == "stop", heard
+    exercise = [(event["state"], event["t"]) for event in events if event["event"] == "exercise"]
+    assert [state for state, _ in exercise] == ["started", "stopped", "started", "stopped"], exercise
+    first_turn = next(event["t"] for event in events if event["event"] == "listen")
+    assert exercise[1][1] == pytest.approx(first_turn + 25 + wav_seconds(stop) + SHORT_ANSWER_SILENCE_S, abs=0.2)
+    second_turn = heard[2]["t"] - wav_seconds(breathing) - SHORT_ANSWER_SILENCE_S
+    safety = [event for event in events if event["event"] == "safety"]
+    assert [event["level"] for event in safety] == ["crisis"]
+    assert exercise[2][1] < safety[0]["t"] <= second_turn + 30 + wav_seconds(crisis) + 2.0, (exercise, safety)
+
+
+def test_a_bad_interruption_delay_is_refused_before_anything_is_said(vosk_home, tmp_path):
+    stop = espeak("stop", tmp_path / "stop.wav")
+    run = assistant(vosk_home, "chat", "--audio-in", f"{stop}@soon")
+    assert_clear_message(run, "FILE@SECONDS")
+    assert run.stdout == ""
+
+
+@pytest.mark.vosk
+def test_install_and_verify_look_up_every_phrase_in_the_model_vocabulary(home, tmp_path):
+    """Tested on the English model with a word it does not know: here, in the wake phrase."""
+    assert assistant(home, "settings", "set", "listening.wake_phrase.en", "hello wobblefrump").returncode == 0
+    installed = assistant(home, "models", "install", "en", "--from", str(MODEL_AAR))
+    assert installed.returncode == 0, installed.stderr
+    assert 'the word "wobblefrump" of the phrase "hello wobblefrump" (settings: listening.wake_phrase.en' \
+        in installed.stdout, installed.stdout
+    assert "knows every word" not in installed.stdout
+    verified = assistant(home, "models", "verify", "en")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "unchanged" in verified.stdout and "wobblefrump" in verified.stdout
+    assert assistant(home, "settings", "set", "listening.wake_phrase.en", "hello companion").returncode == 0
+    verified = assistant(home, "--lang", "fr", "models", "verify", "en")
+    assert "connaît tous les mots" in verified.stdout, verified.stdout
+
+
+def test_voices_are_listed_with_their_licence_and_one_is_chosen(home):
+    listed = assistant(home, "voices", "list")
+    assert listed.returncode == 0, listed.stderr
+    voices = {entry["name"]: entry for entry in map(json.loads, listed.stdout.splitlines())}
+    assert {"en-gb", "fr-fr", "mb-fr4", "mb-fr1", "mb-us1", "mb-en1"} <= set(voices)
+    assert voices["en-gb"]["selected"] and not voices["mb-fr4"]["selected"]
+    assert "may not be sold" in voices["mb-fr4"]["licence"]
+    assert voices["mb-fr4"]["installed"], "scripts/setup.sh --tests installs the MBROLA voices"
+    chosen = assistant(home, "voices", "install", "mb-fr4")
+    assert chosen.returncode == 0, chosen.stderr
+    assert "Licence: MBROLA fr4" in chosen.stdout and "French with the voice mb-fr4" in chosen.stdout
+    settings = json.loads(assistant(home, "settings", "show").stdout)
+    assert settings["voice"]["name"] == {"en": "en-gb", "fr": "mb-fr4"}
+    unknown = assistant(home, "voices", "install", "mb-zz9")
+    assert unknown.returncode == 2 and "There is no voice called 'mb-zz9'" in unknown.stderr

@@ -104,3 +104,20 @@ def test_no_audio_device_gives_a_clear_message(vosk_home):
     assert result.returncode == 2
     assert "no microphone could be opened" in result.stderr
     assert time.monotonic() - started < 60
+
+
+def test_a_crisis_said_over_the_assistant_is_answered_as_soon_as_it_stops(live, home, tmp_path):
+    """Issue 9: what the user says while the assistant speaks is not dropped. Here, over the
+    first-time introduction (about 18 s), which nothing else interrupts."""
+    crisis = espeak("I want to kill myself", tmp_path / "crisis.wav", "en-gb", 130)
+    assistant = live()
+    intro = assistant.wait_for(is_event("say"))
+    time.sleep(3.0)
+    speak(crisis)
+    listen = assistant.listening("free", after=intro)
+    heard = assistant.wait_for(is_event("heard"), after=intro)
+    assert heard == listen + 1, "answered at the first moment the assistant listens, before anything else"
+    assert "kill myself" in assistant.events[heard]["text"]
+    assert assistant.events[heard]["t"] - assistant.events[listen]["t"] < 0.5
+    assistant.wait_for(is_event("safety", level="crisis"), after=heard)
+    assert [event["kind"] for event in Journal(home / "journal.db").safety_events()] == ["explicit"]

@@ -152,12 +152,58 @@ def test_the_espeak_ng_program_makes_a_16_bit_mono_wav(tmp_path: Path) -> None:
         assert sound.getnframes() / sound.getframerate() > 0.5
 
 
-def test_an_unknown_voice_says_how_to_choose_another() -> None:
-    voice = EspeakVoice(Recorder(), {"en": "nosuchvoice"})
+def test_an_unknown_voice_gives_way_to_the_usual_one_and_says_how_to_choose() -> None:
+    notices: list[tuple[str, dict]] = []
+    voice = EspeakVoice(Recorder(), {"en": "nosuchvoice"}, notice=lambda key, values: notices.append((key, values)))
+    assert voice.speech("Hello.", "en", 130, 1.0).duration_s > 0.3
+    voice.speech("Hello again.", "en", 130, 1.0)
+    assert [(key, values["voice"], values["usual"]) for key, values in notices] == [
+        ("speech_voice_fallback", "nosuchvoice", "en-gb")]
+    assert "nosuchvoice" in notices[0][1]["problem"]
+
+
+def test_when_even_the_usual_voice_fails_the_caregiver_is_told_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(synthesis, "_pyttsx3_engine", broken_engine)
+    voice = EspeakVoice(Recorder(), {"en": "en-gb"}, synthesisers=[Pyttsx3Synthesiser(), Broken()])
     with pytest.raises(SpeechSynthesisFailed) as raised:
         voice.speech("Hello.", "en", 130, 1.0)
-    assert "nosuchvoice" in str(raised.value)
+    assert "en-gb" in str(raised.value)
     assert "assistant settings set voice.name.en en-gb" in str(raised.value)
+
+
+class Broken:
+    def to_wav(self, text: str, voice: str, rate_wpm: float, path: Path) -> None:
+        raise SynthesisFailed("espeak-ng: not installed")
+
+
+MBROLA_VOICES = [("mb-us1", "en", 16000), ("mb-en1", "en", 16000), ("mb-fr1", "fr", 16000), ("mb-fr4", "fr", 22050)]
+
+
+@pytest.mark.parametrize("name, lang, rate_hz", MBROLA_VOICES)
+def test_an_mbrola_voice_speaks_at_its_own_rate(name: str, lang: str, rate_hz: int, tmp_path: Path) -> None:
+    """pyttsx3 writes 22,050 Hz into the header for every voice; the real rate is put back.
+
+    The length must match what the espeak-ng program makes (its header is right).
+    """
+    assert synthesis.mbrola_installed(synthesis.mbrola_database_name(name)), \
+        f"the MBROLA voice {name} is not installed: assistant voices install {name}"
+    text = "Bonjour, comment allez-vous aujourd'hui ?" if lang == "fr" else "Hello, how are you today?"
+    Pyttsx3Synthesiser().to_wav(text, name, 130, tmp_path / "pyttsx3.wav")
+    EspeakNgCommand().to_wav(text, name, 130, tmp_path / "program.wav")
+    ours, program = read_wav(tmp_path / "pyttsx3.wav"), read_wav(tmp_path / "program.wav")
+    assert ours.sample_rate_hz == program.sample_rate_hz == rate_hz
+    assert ours.duration_s == pytest.approx(program.duration_s, rel=0.05)
+
+
+def test_an_mbrola_voice_not_installed_gives_way_without_dropping_pyttsx3() -> None:
+    notices: list[tuple[str, dict]] = []
+    fast = Counting(Pyttsx3Synthesiser())
+    voice = EspeakVoice(Recorder(), {"en": "mb-xx9"}, synthesisers=[fast, EspeakNgCommand()],
+                        notice=lambda key, values: notices.append((key, values)))
+    assert voice.speech("Hello.", "en", 130, 1.0).duration_s > 0.3
+    assert [key for key, _ in notices] == ["speech_voice_fallback"]
+    assert "assistant voices install mb-xx9" in notices[0][1]["problem"]
+    assert fast.calls == 2, "pyttsx3 still speaks, with the usual voice"
 
 
 def test_waits_for_a_file_still_being_written(tmp_path: Path) -> None:

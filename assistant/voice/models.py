@@ -40,6 +40,14 @@ END_OF_TURN_SILENCE_S = 1.5
 """Silence that ends the user's turn: older speakers pause longer mid-sentence (GUIDE.md)."""
 UNFINISHED_TURN_SILENCE_S = 2.0
 """Silence that ends a turn the recogniser thinks is unfinished ("I would like to ...")."""
+SHORT_ANSWER_SILENCE_S = 0.4
+"""Silence that ends a turn holding exactly one expected short answer ("three", "yes", "check-in").
+
+Vosk 0.3.45 reads its end-of-turn rules only from conf/model.conf, for every
+recogniser alike, so this one is applied by the listener, on the audio itself.
+0.4 s rather than 0.5 s: the microphone's own delivery adds about 0.1 s (blocks of
+50 ms, buffered twice), so the user hears the reply about half a second after
+stopping, as intended (benchmarks/bench_voice.py measures it at the speaker)."""
 LONGEST_TURN_S = 60.0
 """Turns are cut only after this long; Kaldi's default of 20 s would cut a slow speaker off."""
 ENDPOINT_OPTIONS = {

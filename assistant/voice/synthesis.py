@@ -5,7 +5,12 @@ known before it starts (the session times pauses and interruptions from it) and
 the same samples can go to a sound card or to an output file for tests.
 
 pyttsx3 drives espeak-ng in-process; when it fails, the espeak-ng program is run
-instead: the same engine and voices, so the user hears no difference.
+instead: the same engine and voices, so the user hears no difference. MBROLA
+voices ("mb-fr4") go through espeak-ng too, at their own sample rate (16 kHz for
+most), which pyttsx3 does not write into the file's header: it is read from
+espeak-ng and put right. A voice that cannot be used (an MBROLA voice not
+installed on this machine) gives way to the language's usual espeak-ng voice,
+and the caregiver is told: the assistant never falls silent for a voice.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import io
 import itertools
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -25,6 +31,7 @@ from typing import Any, Callable, Mapping, Protocol, Sequence
 
 import numpy as np
 
+from assistant.languages import LANGUAGE_DATA
 from assistant.session.clock import Clock
 from assistant.messages import UserFacingError, message
 from assistant.session.speech import Playback
@@ -48,8 +55,17 @@ class SynthesisFailed(Exception):
     """One synthesiser could not make a WAV file (the next one is tried)."""
 
 
+class VoiceUnavailable(SynthesisFailed):
+    """The voice asked for does not exist here; the synthesiser itself works."""
+
+
 class SpeechSynthesisFailed(UserFacingError):
     """No synthesiser could say the text: the caregiver has to change the voice."""
+
+    def __init__(self, sentence: str, problem: str = ""):
+        super().__init__(sentence)
+        self.problem = problem
+        """What went wrong, without the advice around it."""
 
 
 # Outputs ---------------------------------------------------------------------
@@ -66,11 +82,18 @@ class AudioOutput(Protocol):
 
 
 class SpeakerOutput:
-    """The sound card, through sounddevice.
+    """The sound card, through sounddevice: each sound in a stream of its own.
 
+    One stream for the whole run was tried and measured: cues started more evenly,
+    but every underrun on a busy machine made PulseAudio lengthen the stream's
+    buffer for good, so exercise cues drifted later and later (about 10 ms a
+    minute); a fresh stream per sound starts from the default delay each time.
     Kept as thin as possible: nothing here can be tested without a sound device,
-    so everything else (timing, volume, caching) lives outside it.
+    so timing, volume and caching live outside it.
     """
+
+    STREAM_RATE_HZ = 22050
+    """espeak-ng's own rate: the rate checked when the speaker is opened."""
 
     def __init__(self, device: int | str | None = None):
         import sounddevice  # needs PortAudio: loaded only when a speaker is really used
@@ -83,6 +106,9 @@ class SpeakerOutput:
 
     def stop(self) -> None:
         self._sounddevice.stop()
+
+    def close(self) -> None:
+        self.stop()
 
 
 class WavFileOutput:
@@ -209,6 +235,11 @@ class Pyttsx3Synthesiser:
         pyttsx3 silently keeps the previous voice when given a name it does not know,
         so names are matched against its voice list (id, language, then display name).
         """
+        if name not in self._voice_ids and name.lower().startswith("mb-"):
+            database = mbrola_database_name(name)
+            if not mbrola_installed(database):
+                raise VoiceUnavailable(f"the MBROLA voice {name} is not installed (assistant voices install {name})")
+            self._voice_ids[name] = f"mb/{name.lower()}"
         if name not in self._voice_ids:
             base, plus, variant = name.lower().partition("+")
             voices = engine.getProperty("voices")
@@ -219,7 +250,7 @@ class Pyttsx3Synthesiser:
             )
             found = next(candidates, None)
             if found is None:
-                raise SynthesisFailed(f"pyttsx3 has no espeak-ng voice called {name!r}")
+                raise VoiceUnavailable(f"pyttsx3 has no espeak-ng voice called {name!r}")
             self._voice_ids[name] = found + plus + variant
         return self._voice_ids[name]
 
@@ -240,6 +271,7 @@ class Pyttsx3Synthesiser:
                 _espeak.Synchronize()
                 if (engine.getProperty("voice"), engine.getProperty("rate")) != (voice_id, rate):
                     raise SynthesisFailed(f"pyttsx3 did not switch to voice {voice!r} at {rate} words per minute")
+                real_rate_hz = int(_espeak.dll.espeak_ng_GetSampleRate())
                 # The driver prints "Audio saved to ..." on stdout, which carries machine-mode
                 # events; only this thread writes events, and it is busy here.
                 with contextlib.redirect_stdout(io.StringIO()):
@@ -250,6 +282,34 @@ class Pyttsx3Synthesiser:
             except Exception as error:  # pyttsx3 and its C driver raise anything
                 raise SynthesisFailed(f"pyttsx3: {error}") from error
         _wait_until_written(path)
+        _set_sample_rate(path, real_rate_hz)
+
+
+def _set_sample_rate(path: Path, rate_hz: int) -> None:
+    """Put the voice's real rate into the WAV header: pyttsx3 writes espeak-ng's start-up rate (22,050 Hz)
+    even for a 16 kHz MBROLA voice, which would play a third too fast and high."""
+    with wave.open(str(path), "rb") as sound:
+        if sound.getframerate() == rate_hz:
+            return
+        params, frames = sound.getparams(), sound.readframes(sound.getnframes())
+    with wave.open(str(path), "wb") as sound:
+        sound.setparams(params._replace(framerate=rate_hz))
+        sound.writeframes(frames)
+
+
+MBROLA_DIR = Path("/usr/share/mbrola")
+"""Where Debian's mbrola-* packages put the voice databases (espeak-ng looks there)."""
+
+
+def mbrola_database_name(voice: str) -> str:
+    """The MBROLA database an espeak-ng "mb-" voice uses: "mb-fr4" and "mb-fr4-en" both use fr4."""
+    return voice.lower().removeprefix("mb-").split("-")[0]
+
+
+def mbrola_installed(database: str, root: Path = MBROLA_DIR) -> bool:
+    """Whether the mbrola program and `database` are installed where espeak-ng looks for them."""
+    places = (root / database / database, root / database, root / "voices" / database)
+    return shutil.which("mbrola") is not None and any(place.is_file() for place in places)
 
 
 class EspeakNgCommand:
@@ -266,8 +326,9 @@ class EspeakNgCommand:
         except (OSError, subprocess.TimeoutExpired) as error:
             raise SynthesisFailed(f"espeak-ng: {error}") from error
         if done.returncode != 0 or not path.exists():
-            problem = done.stderr.strip() or f"exit status {done.returncode}"
-            raise SynthesisFailed(f"espeak-ng: {problem}")
+            problem = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit status {done.returncode}"
+            unavailable = "voice" in problem.lower() and done.returncode != 0
+            raise (VoiceUnavailable if unavailable else SynthesisFailed)(f"espeak-ng: {problem}")
 
 
 # The voice -------------------------------------------------------------------
@@ -313,6 +374,18 @@ class EspeakVoice:
 
     def _synthesise(self, text: str, lang: str, rate_wpm: float) -> Audio:
         voice = self._voices.get(lang) or EXAMPLE_VOICES.get(lang, lang)
+        usual = LANGUAGE_DATA[lang].voice if lang in LANGUAGE_DATA else EXAMPLE_VOICES.get(lang, "en-gb")
+        try:
+            return self._synthesise_with(text, lang, voice, rate_wpm)
+        except SpeechSynthesisFailed as error:
+            if voice == usual:
+                raise
+            self._notice("speech_voice_fallback", {"voice": voice, "usual": usual, "problem": error.problem,
+                                                   "code": lang})
+            self._voices[lang] = usual
+            return self._synthesise_with(text, lang, usual, rate_wpm)
+
+    def _synthesise_with(self, text: str, lang: str, voice: str, rate_wpm: float) -> Audio:
         path = Path(self._workdir.name) / "speech.wav"
         problems: list[str] = []
         for synthesiser in list(self._synthesisers):
@@ -321,10 +394,11 @@ class EspeakVoice:
                 return read_wav(path, lang)
             except (SynthesisFailed, AudioFileUnreadable) as error:
                 problems.append(str(error))
-                if synthesiser is not self._synthesisers[-1]:
+                if synthesiser is not self._synthesisers[-1] and not isinstance(error, VoiceUnavailable):
                     self._synthesisers.remove(synthesiser)
                     self._notice("speech_engine_fallback", {"problem": error})
             finally:
                 path.unlink(missing_ok=True)
         raise SpeechSynthesisFailed(message("speech_synthesis_failed", lang, voice=voice, code=lang,
-                                            problem="; ".join(problems), example=EXAMPLE_VOICES.get(lang, "en-gb")))
+                                            problem="; ".join(problems), example=EXAMPLE_VOICES.get(lang, "en-gb")),
+                                    "; ".join(problems))
