@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from assistant.conversation.actions import Actions
 from assistant.conversation.asking import Asking, AnswerRules, Read, Reading
 from assistant.conversation.commands import run_command
-from assistant.conversation.flows import FLOW_KEY, Flow, Handover, Proactive, Step
+from assistant.conversation.flows import FLOW_KEY, Flow, Handover, Proactive, Rest, Step
 from assistant.conversation.scores import Scale
 from assistant.conversation.state import ConversationState, Owner, Prompt, Question
 from assistant.conversation.understanding import Understanding, Understood
@@ -122,8 +122,13 @@ class Conversation:
     # Speaking first ---------------------------------------------------------------
 
     def _due_in(self) -> float | None:
-        """Seconds until something wants to speak first; None while a question waits or nothing is due."""
-        if self.state.question is not None or not self.proactive:
+        """Seconds until something wants to speak first; None while a question waits or nothing is due.
+
+        A question left unanswered once the assistant has said it will wait no longer
+        holds back what speaks first; the safety question always does.
+        """
+        left = self.state.silences > REPROMPTS and not self.state.in_safety
+        if (self.state.question is not None and not left) or not self.proactive:
             return None
         now = self.session.clock.local_time()
         due = [moment for moment in (source.next_due(now) for source in self.proactive) if moment is not None]
@@ -142,6 +147,9 @@ class Conversation:
         if isinstance(step, Handover):
             self._ask(None)
             self._unprompted(step.parse, None)
+        elif isinstance(step, Rest):
+            self._ask(None)
+            self.state = replace(self.state, silences=REPROMPTS + 1)
         else:
             self._ask(step)
 
