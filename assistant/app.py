@@ -25,6 +25,8 @@ from assistant.paths import Home
 from assistant.questionnaires.flow import QuestionnaireFlow
 from assistant.questionnaires.loader import load_catalogue as load_questionnaires
 from assistant.questionnaires.store import QUESTIONNAIRE_SCHEMA, QuestionnaireStore
+from assistant.schedule.flows import ScheduleData
+from assistant.schedule.store import REMINDERS_SCHEMA
 from assistant.session.clock import Clock, device_zone
 from assistant.session.events import EventSink
 from assistant.session.inbox import Inbox
@@ -33,7 +35,7 @@ from assistant.session.speech import Voice
 from assistant.settings import Settings, SettingsStore
 
 
-JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA, PROGRAMME_SCHEMA, CARE_SCHEMA)
+JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA, PROGRAMME_SCHEMA, CARE_SCHEMA, REMINDERS_SCHEMA)
 """The parts besides the core that keep tables in the journal."""
 
 
@@ -115,13 +117,15 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
     catalogue, broken = load_questionnaires()
     for error in broken:
         warn(message("questionnaire_file_broken", parts.lang, problem=error))
+    schedule = ScheduleData(parts.lang)
 
     def flows(conversation: Conversation) -> list:
         settings = lambda: conversation.session.settings  # noqa: E731 - speech settings change as it talks
         return [QuestionnaireFlow(conversation, catalogue, QuestionnaireStore(conversation.journal), warn),
                 ExerciseFlow(conversation, programme, ProgrammeRecords(conversation.journal),
                              lambda: health_flags(settings()), lambda: settings().suggestions, warn),
-                *care_flows(conversation, parts.home, parts.settings_store, warn)]
+                *care_flows(conversation, parts.home, parts.settings_store, warn),
+                *schedule.flows(conversation, warn)]
 
     return Conversation(session, dialogue, Understanding(parts.lang, model), journal, load_scales()[parts.lang], warn,
                         flows=flows)

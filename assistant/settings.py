@@ -25,6 +25,7 @@ from assistant import LANGUAGES
 from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
 from assistant.paths import QUESTIONNAIRES_DIR, private_file
+from assistant.schedule.recurrence import clock_time
 
 REGIONS = ("FR", "GB", "US", "BE", "CH", "CA")
 """Countries whose helplines the assistant knows (safety/helplines.yml)."""
@@ -128,6 +129,20 @@ class QuestionnaireSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    """When the assistant may speak first (assistant/schedule/)."""
+
+    quiet_from: str = "21:30"
+    """Start of the quiet hours (local time, HH:MM): only a reminder set explicitly for a time in them is said."""
+    quiet_until: str = "08:00"
+    """End of the quiet hours (local time, HH:MM); what they held may be said from then on."""
+    checkin: bool = False
+    """A gentle daily check-in: once a day the assistant asks how the user is; "no thanks" holds for the day."""
+    checkin_time: str = "10:00"
+    """When the daily check-in is asked (local time, HH:MM)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a caregiver or clinic sets up, and the user's voice preferences."""
 
@@ -148,6 +163,7 @@ class Settings:
     health: Health = field(default_factory=Health)
     routines: Routines = field(default_factory=Routines)
     questionnaires: QuestionnaireSettings = field(default_factory=QuestionnaireSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     @property
     def region_in_use(self) -> str:
@@ -222,6 +238,16 @@ def _zone(value: Any) -> tuple[Any, Problem | None]:
         except (ZoneInfoNotFoundError, ValueError):
             pass
     return None, ("setting_problem_zone", {})
+
+
+def _clock_time(value: Any) -> tuple[Any, Problem | None]:
+    """A time of day: "18:00", "8:30", "08h30" are stored as "18:00", "08:30"."""
+    if isinstance(value, str):
+        try:
+            return clock_time(value).strftime("%H:%M"), None
+        except ValueError:
+            pass
+    return None, ("setting_problem_clock_time", {})
 
 
 def _flag(value: Any) -> tuple[Any, Problem | None]:
@@ -316,6 +342,10 @@ CHECKS: dict[str, Check] = {
     "routines.checkin_at": _optional(_time_of_day),
     "routines.exercise_at": _optional(_time_of_day),
     "questionnaires.every": _periods,
+    "schedule.quiet_from": _clock_time,
+    "schedule.quiet_until": _clock_time,
+    "schedule.checkin": _flag,
+    "schedule.checkin_time": _clock_time,
 }
 """Every setting by dotted name, with what makes its value acceptable."""
 

@@ -1,0 +1,32 @@
+"""The reminder flows of one conversation, put together from the schedule's data (read once, at start)."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from assistant.schedule.describe import Describer
+from assistant.schedule.purpose import PurposeReader
+from assistant.schedule.setting import ReminderSetting
+from assistant.schedule.speaking import FLOW as SPEAKER
+from assistant.schedule.speaking import ReminderSpeaker
+from assistant.schedule.spoken import SpokenTimes
+from assistant.schedule.store import ReminderBook
+
+
+class ScheduleData:
+    """The phrases for times and purposes in the conversation's language."""
+
+    def __init__(self, lang: str):
+        self.times = SpokenTimes(lang)
+        self.purposes = PurposeReader(lang, self.times.elisions)
+
+    def flows(self, conversation: Any, warn: Callable[[str], None]) -> list[Any]:
+        """Setting reminders by voice, and saying them at their time (also what speaks first: `speaker`)."""
+        describer = Describer(conversation.actions.text, self.times, self.purposes)
+        book = ReminderBook(conversation.journal)
+        return [ReminderSetting(conversation, book, describer, warn), ReminderSpeaker(conversation, book, describer, warn)]
+
+    @staticmethod
+    def speaker(conversation: Any) -> list[Any]:
+        """What speaks first, among the conversation's flows."""
+        return [conversation.flows[SPEAKER]]
