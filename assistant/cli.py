@@ -214,9 +214,12 @@ def parser() -> argparse.ArgumentParser:
     settings.set_defaults(handler=_settings)
 
     from assistant.questionnaires import commands as questionnaires
+    from assistant.schedule import commands as reminders, service
 
     questionnaires.register(commands)
     care_commands.register(commands)
+    reminders.register(commands)
+    service.register(commands)
     return top
 
 
