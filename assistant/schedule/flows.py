@@ -7,7 +7,6 @@ from typing import Any, Callable
 from assistant.schedule.describe import Describer
 from assistant.schedule.purpose import PurposeReader
 from assistant.schedule.setting import ReminderSetting
-from assistant.schedule.speaking import FLOW as SPEAKER
 from assistant.schedule.speaking import ReminderSpeaker
 from assistant.schedule.spoken import SpokenTimes
 from assistant.schedule.store import ReminderBook
@@ -21,12 +20,7 @@ class ScheduleData:
         self.purposes = PurposeReader(lang, self.times.elisions)
 
     def flows(self, conversation: Any, warn: Callable[[str], None]) -> list[Any]:
-        """Setting reminders by voice, and saying them at their time (also what speaks first: `speaker`)."""
+        """Setting reminders by voice, and saying them at their time (a flow that speaks first: it has next_due)."""
         describer = Describer(conversation.actions.text, self.times, self.purposes)
         book = ReminderBook(conversation.journal)
         return [ReminderSetting(conversation, book, describer, warn), ReminderSpeaker(conversation, book, describer, warn)]
-
-    @staticmethod
-    def speaker(conversation: Any) -> list[Any]:
-        """What speaks first, among the conversation's flows."""
-        return [conversation.flows[SPEAKER]]

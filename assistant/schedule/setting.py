@@ -279,6 +279,10 @@ class ReminderSetting:
 
     # Answers ------------------------------------------------------------------
 
+    def takes(self, question: Question, parse: Parse) -> bool:
+        """A time said in answer to "when?" is an answer, whatever command the NLU may hear in it."""
+        return question.name == "reminder_when" and self._times.read(parse.text, self._now()).said_when
+
     def answer(self, question: Question, read: Read, parse: Parse) -> Step:
         step = question.name
         if step == "reminder_what":

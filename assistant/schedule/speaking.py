@@ -61,6 +61,8 @@ class ReminderSpeaker:
         zone = self._session.clock.local_time().tzinfo
         self._zone = zone
         self.agenda = Agenda(zone, lambda: quiet_hours(self._session.settings), self._wanted)
+        self._asked: set[tuple[int | str, datetime]] = set()
+        """The occurrences said and waiting for an answer."""
 
     # What there is -----------------------------------------------------------------
 
@@ -101,6 +103,7 @@ class ReminderSpeaker:
 
     def _close(self, occurrence: Occurrence, state: str | None = None) -> None:
         """It is over: marked as dealt with (a one-off is removed, its label with it); `state` reported."""
+        self._asked.discard(occurrence.key)
         self.agenda.drop(occurrence)
         reminder = occurrence.reminder
         if not occurrence.again:
@@ -134,6 +137,7 @@ class ReminderSpeaker:
             except JournalError as error:
                 self._warn(message("journal_unwritable", self._session.lang, problem=error))
         asked = prompt.question
+        self._asked.add(occurrence.key)
         return Prompt(flow_question(FLOW, "yes_no", asked.said if asked else (), name, asked.offers if asked else (),
                                     occurrence=occurrence, unclear=0))
 
@@ -186,9 +190,16 @@ class ReminderSpeaker:
         if not occurrence.retried:
             again = self.agenda.say_again(occurrence, RETRY_AFTER_S, now)
             if self.agenda.when_said(again, again.due_at) == again.due_at:
+                self._asked.discard(occurrence.key)
                 return Rest()
         self._close(occurrence, "missed")
         return Rest()
+
+    def dropped(self, question: Question) -> None:
+        """Its question was left for something else (a crisis, another question): it is not said again."""
+        occurrence: Occurrence | None = question.get("occurrence")
+        if occurrence is not None and occurrence.key in self._asked:
+            self._close(occurrence, "missed")
 
     def _accept(self, occurrence: Occurrence, parse: Parse) -> Step:
         self._close(occurrence, "accepted")
@@ -220,6 +231,7 @@ class ReminderSpeaker:
             self._actions.say_response("utter_reminder_snooze_quiet")
             self._close(again, "declined")
             return Rest()
+        self._asked.discard(occurrence.key)
         self._session.emit("reminder", id=occurrence.reminder.id, state="snoozed")
         self._actions.say_response("utter_reminder_snoozed")
         return Rest()
