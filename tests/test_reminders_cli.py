@@ -75,7 +75,7 @@ def test_mistakes_get_one_sentence_that_says_what_to_do(tmp_path):
     refused(assistant(home, "reminders", "add", "--once", "2020-01-01T10:00", "--checkin"), "has already passed")
     refused(assistant(home, "reminders", "add", "--once", "tomorrow", "--checkin"), "is not a date and time")
     refused(assistant(home, "reminders", "add", "--daily", "10:00", "--exercise", "yoga"),
-            "There is no exercise called yoga. Choose one of: breathing, meditation, grounding.")
+            "There is no exercise called yoga. Choose one of: breathing, meditation, grounding, relaxation, sleep.")
     refused(assistant(home, "reminders", "add", "--daily", "10:00", "--label", "one two three four five six seven "
                                                                                 "eight nine"), "at most 8")
     refused(assistant(home, "reminders", "pause"), "is not a reminder number")

@@ -156,6 +156,8 @@ def test_days_said_back():
     ("en", "remind me to do my breathing every evening at six", Purpose(EXERCISE, "breathing")),
     ("en", "can you remind me to meditate every afternoon", Purpose(EXERCISE, "meditation")),
     ("en", "remind me to do my check-in at ten", Purpose(CHECKIN)),
+    ("en", "remind me to do my relaxation every afternoon", Purpose(EXERCISE, "relaxation")),
+    ("fr", "rappelle-moi l'exercice pour dormir à neuf heures du soir", Purpose(EXERCISE, "sleep")),
     ("en", "remind me of my pills", Purpose(PLAIN, label="my pills")),
     ("en", "remind me to call Anne on Mondays at ten please", Purpose(PLAIN, label="call Anne")),
     ("en", "my evening tablets", Purpose(PLAIN, label="my evening tablets")),

@@ -37,7 +37,8 @@ def register(commands: Any) -> None:
     reminders.add_argument("--time", metavar="HH:MM", help="the time of day, with --weekdays")
     reminders.add_argument("--once", metavar="YYYY-MM-DDTHH:MM", help="once, at this local date and time")
     reminders.add_argument("--checkin", action="store_true", help="a check-in: the assistant asks how the user is")
-    reminders.add_argument("--exercise", metavar="NAME", help="an exercise: breathing, meditation or grounding")
+    reminders.add_argument("--exercise", metavar="NAME",
+                           help="an exercise: breathing, meditation, grounding, relaxation or sleep")
     reminders.add_argument("--label", metavar="TEXT", help="a few words said at the time, e.g. \"call Anne\"")
     reminders.set_defaults(handler=run)
 
