@@ -107,9 +107,9 @@ class ReminderSpeaker:
         self.agenda.drop(occurrence)
         reminder = occurrence.reminder
         if not occurrence.again:
-            self._book.mark_handled(reminder, occurrence.moment)
+            self._remember(lambda: self._book.mark_handled(reminder, occurrence.moment))
         if reminder.recurrence.once and reminder.id != DAILY_CHECKIN_ID:
-            self._book.remove(reminder.id)
+            self._remember(lambda: self._book.remove(reminder.id))
         if state is not None:
             self._session.emit("reminder", id=reminder.id, state=state)
 
@@ -132,10 +132,7 @@ class ReminderSpeaker:
         self._session.emit("reminder", id=reminder.id, state="spoken")
         self.agenda.drop(occurrence)
         if not occurrence.again:
-            try:
-                self._book.mark_handled(reminder, occurrence.moment)
-            except JournalError as error:
-                self._warn(message("journal_unwritable", self._session.lang, problem=error))
+            self._remember(lambda: self._book.mark_handled(reminder, occurrence.moment))
         asked = prompt.question
         self._asked.add(occurrence.key)
         return Prompt(flow_question(FLOW, "yes_no", asked.said if asked else (), name, asked.offers if asked else (),
