@@ -25,7 +25,6 @@ from assistant import LANGUAGES
 from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
 from assistant.paths import QUESTIONNAIRES_DIR, private_file
-from assistant.schedule.recurrence import clock_time
 
 REGIONS = ("FR", "GB", "US", "BE", "CH", "CA")
 """Countries whose helplines the assistant knows (safety/helplines.yml)."""
@@ -130,16 +129,12 @@ class QuestionnaireSettings:
 
 @dataclass(frozen=True)
 class ScheduleSettings:
-    """When the assistant may speak first (assistant/schedule/)."""
+    """When the assistant may not speak first (assistant/schedule/); the times it does are the `routines`."""
 
     quiet_from: str = "21:30"
     """Start of the quiet hours (local time, HH:MM): only a reminder set explicitly for a time in them is said."""
     quiet_until: str = "08:00"
     """End of the quiet hours (local time, HH:MM); what they held may be said from then on."""
-    checkin: bool = False
-    """A gentle daily check-in: once a day the assistant asks how the user is; "no thanks" holds for the day."""
-    checkin_time: str = "10:00"
-    """When the daily check-in is asked (local time, HH:MM)."""
 
 
 @dataclass(frozen=True)
@@ -240,16 +235,6 @@ def _zone(value: Any) -> tuple[Any, Problem | None]:
     return None, ("setting_problem_zone", {})
 
 
-def _clock_time(value: Any) -> tuple[Any, Problem | None]:
-    """A time of day: "18:00", "8:30", "08h30" are stored as "18:00", "08:30"."""
-    if isinstance(value, str):
-        try:
-            return clock_time(value).strftime("%H:%M"), None
-        except ValueError:
-            pass
-    return None, ("setting_problem_clock_time", {})
-
-
 def _flag(value: Any) -> tuple[Any, Problem | None]:
     if isinstance(value, bool):
         return value, None
@@ -342,10 +327,8 @@ CHECKS: dict[str, Check] = {
     "routines.checkin_at": _optional(_time_of_day),
     "routines.exercise_at": _optional(_time_of_day),
     "questionnaires.every": _periods,
-    "schedule.quiet_from": _clock_time,
-    "schedule.quiet_until": _clock_time,
-    "schedule.checkin": _flag,
-    "schedule.checkin_time": _clock_time,
+    "schedule.quiet_from": _time_of_day,
+    "schedule.quiet_until": _time_of_day,
 }
 """Every setting by dotted name, with what makes its value acceptable."""
 

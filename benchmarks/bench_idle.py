@@ -53,8 +53,7 @@ def set_schedule(home: Path) -> None:
     later = (datetime.now() + timedelta(hours=3)).strftime("%H:%M")
     environment = {**os.environ, "ASSISTANT_HOME": str(home)}
     for command in (["reminders", "add", "--daily", later, "--exercise", "breathing"],
-                    ["settings", "set", "schedule.checkin", "true"],
-                    ["settings", "set", "schedule.checkin_time", later]):
+                    ["settings", "set", "routines.checkin_at", later]):
         done = subprocess.run([sys.executable, "-m", "assistant", "--lang", "en", *command], capture_output=True, text=True,
                               env=environment)
         if done.returncode != 0:

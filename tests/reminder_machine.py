@@ -119,7 +119,7 @@ def converse_at(home: Path, models: dict, now: str, lines: list[Line] = (), answ
 
 
 def write_settings(home: Path, **settings: object) -> None:
-    """Settings as a caregiver would write them (dotted keys: "schedule.checkin": True)."""
+    """Settings as a caregiver would write them (dotted keys: "routines.checkin_at": "10:00")."""
     path = home / "settings.json"
     stored = json.loads(path.read_text()) if path.exists() else {}
     for key, value in settings.items():

@@ -41,7 +41,8 @@ def test_add_list_pause_resume_remove(tmp_path):
                            "2. every Monday and Wednesday, at 09:00: “call Anne” (paused)",
                            "3. on Sunday 28 March, at 17:55: the breathing exercise",
                            "4. every day, at 22:15: the grounding exercise"]
-    assert listing[4].startswith("Daily check-in: off.") and listing[5].startswith("Quiet hours: from 21:30 to 08:00.")
+    assert listing[4].startswith("Daily check-in: off.") and listing[5].startswith("Daily breathing exercise: off.")
+    assert listing[6].startswith("Quiet hours: from 21:30 to 08:00.")
     assert assistant(home, "reminders", "resume", "2").stdout.strip() == "Reminder 2 is on again."
     assert assistant(home, "reminders", "remove", "3").stdout.strip() == "Reminder 3 removed."
     reminders = ReminderBook(Journal(home / "journal.db", schemas=(REMINDERS_SCHEMA,))).all()
@@ -85,12 +86,12 @@ def test_mistakes_get_one_sentence_that_says_what_to_do(tmp_path):
 
 def test_the_schedule_settings(tmp_path):
     home = tmp_path / "home"
-    assert assistant(home, "settings", "set", "schedule.checkin", "on").returncode == 0
-    assert assistant(home, "settings", "set", "schedule.checkin_time", "7h30").returncode == 0
-    assert assistant(home, "settings", "set", "schedule.quiet_from", "22:00").returncode == 0
-    stored = json.loads((home / "settings.json").read_text())["schedule"]
-    assert stored == {"quiet_from": "22:00", "quiet_until": "08:00", "checkin": True, "checkin_time": "07:30"}
-    refused(assistant(home, "settings", "set", "schedule.quiet_until", "8 o'clock"),
-            "it must be a time of day like 18:00", "Nothing was changed")
+    assert assistant(home, "settings", "set", "routines.checkin_at", "7h30").returncode == 0
+    assert assistant(home, "settings", "set", "schedule.quiet_from", "10 pm").returncode == 0
+    stored = json.loads((home / "settings.json").read_text())
+    assert stored["schedule"] == {"quiet_from": "22:00", "quiet_until": "08:00"}
+    assert stored["routines"] == {"checkin_at": "07:30", "exercise_at": None}
+    refused(assistant(home, "settings", "set", "schedule.quiet_until", "soon"), "Nothing was changed")
     listing = assistant(home, "reminders", "list").stdout
-    assert "Daily check-in: on, every day at 07:30." in listing and "Quiet hours: from 22:00 to 08:00." in listing
+    assert "Daily check-in: every day at 07:30." in listing and "Daily breathing exercise: off." in listing
+    assert "Quiet hours: from 22:00 to 08:00." in listing

@@ -210,6 +210,18 @@ def test_what_are_my_reminders_cancel_the_evening_one_and_stop_reminding_me(pari
     assert left.purpose.label == "call Anne" and not left.active
 
 
+def test_the_daily_breathing_of_the_settings_and_stop_reminding_me(paris, models):
+    write_settings(paris, **{"routines.exercise_at": "18:00"})
+    introduced(paris)
+    day = converse_at(paris, models, "2026-03-28T17:59:00", ["what are my reminders"],
+                      {"daily_exercise": [["stop reminding me"]]}, until_s=600)
+    assert "And every day at six o'clock in the evening, I remind you of your breathing." in day.said()
+    assert day.states("daily_exercise") == ["due", "spoken", "declined"]
+    assert DUE_BREATHING in day.said()
+    assert "All right. I have turned off this reminder: your breathing. A caregiver can turn it back on." in day.said()
+    assert json.loads((paris / "settings.json").read_text())["routines"]["exercise_at"] is None
+
+
 def test_stop_reminding_me_said_to_a_reminder_turns_that_one_off(paris, models):
     book(paris).add(*_breathing_reminder())
     introduced(paris)
@@ -220,7 +232,7 @@ def test_stop_reminding_me_said_to_a_reminder_turns_that_one_off(paris, models):
 
 
 def test_quiet_hours_hold_all_but_a_reminder_set_explicitly_for_them(paris, models):
-    write_settings(paris, **{"schedule.checkin": True, "schedule.checkin_time": "07:30"})
+    write_settings(paris, **{"routines.checkin_at": "07:30"})
     from assistant.schedule.purpose import PLAIN, Purpose
     from assistant.schedule.recurrence import Recurrence
 
@@ -352,7 +364,7 @@ def test_in_french_plus_tard_then_the_list_and_cancel(paris, models):
 ])
 def test_a_whole_virtual_day_in_one_process(paris, models, lang, answers):
     """Two days' worth of reminders, check-ins and silences in one conversation: 07:00 to 11:00 the next day."""
-    write_settings(paris, language=lang, **{"schedule.checkin": True, "schedule.checkin_time": "10:00"})
+    write_settings(paris, language=lang, **{"routines.checkin_at": "10:00"})
     from assistant.schedule.purpose import PLAIN, Purpose
     from assistant.schedule.recurrence import Recurrence, WEEK
 

@@ -165,9 +165,11 @@ class ReminderCommands:
         for reminder in reminders:
             paused = "" if reminder.active else self.say("reminder_paused_mark")
             print(self.say("reminder_line", **self.values(reminder), paused=paused))
-        schedule = self.settings.schedule
-        print(self.say("daily_checkin_on", time=schedule.checkin_time) if schedule.checkin
+        routines, schedule = self.settings.routines, self.settings.schedule
+        print(self.say("daily_checkin_on", time=routines.checkin_at) if routines.checkin_at
               else self.say("daily_checkin_off"))
+        print(self.say("daily_exercise_on", time=routines.exercise_at) if routines.exercise_at
+              else self.say("daily_exercise_off"))
         print(self.say("quiet_hours_line", start=schedule.quiet_from, end=schedule.quiet_until))
 
     def add(self, args: argparse.Namespace) -> None:

@@ -23,9 +23,10 @@ from assistant.journal.store import JournalError
 from assistant.messages import message
 from assistant.schedule.describe import Describer
 from assistant.schedule.purpose import CHECKIN, EXERCISE, PLAIN, Purpose
-from assistant.schedule.recurrence import WEEK, Recurrence, clock_time, moment_on
+from assistant.schedule.recurrence import WEEK, Recurrence, moment_on
 from assistant.schedule.spoken import WhenHeard
-from assistant.schedule.store import DAILY_CHECKIN_ID, Reminder, ReminderBook, daily_checkin
+from assistant.schedule.speaking import routine_off
+from assistant.schedule.store import DAILY_CHECKIN_ID, ROUTINE_IDS, Reminder, ReminderBook
 
 FLOW = "reminder_setting"
 OWN_REQUESTS = frozenset({"list_reminders", "cancel_reminder", "stop_reminders", "set_reminder"})
@@ -166,12 +167,8 @@ class ReminderSetting:
     # Hearing them -------------------------------------------------------------
 
     def _candidates(self) -> list[Reminder]:
-        """The reminders the user can name: theirs, and the daily check-in when it is on."""
-        schedule = self._session.settings.schedule
-        reminders = self._book.all()
-        if schedule.checkin:
-            reminders.append(daily_checkin(clock_time(schedule.checkin_time), True, None, self._now()))
-        return reminders
+        """The reminders the user can name: theirs, and the routines of the settings that are on."""
+        return [*self._book.all(), *self._book.routines(self._session.settings, self._now())]
 
     def _describe(self, reminder: Reminder) -> dict[str, str]:
         values = self._describer.values(reminder.purpose, reminder.recurrence, self._now().date())
@@ -180,10 +177,10 @@ class ReminderSetting:
     def _list(self, parse: Parse) -> ActionResult:
         try:
             reminders = self._book.all()
+            routines = self._book.routines(self._session.settings, self._now())
         except JournalError as error:
             self._warn(message("journal_unwritable", self._session.lang, problem=error))
-            reminders = []
-        schedule = self._session.settings.schedule
+            reminders, routines = [], []
         if not reminders:
             self._say("utter_reminders_none")
         elif len(reminders) == 1:
@@ -193,8 +190,8 @@ class ReminderSetting:
         for reminder in reminders:
             self._say("utter_reminders_item" if reminder.active else "utter_reminders_item_off",
                       **self._describe(reminder))
-        if schedule.checkin:
-            self._say("utter_reminders_daily_checkin", time=self._times.say_time(clock_time(schedule.checkin_time)))
+        for routine in routines:
+            self._say(f"utter_reminders_{routine.id}", time=self._times.say_time(routine.recurrence.at))
         return ActionResult()
 
     # Cancelling -----------------------------------------------------------------
@@ -243,8 +240,8 @@ class ReminderSetting:
                          values=self._describe(reminder))
 
     def _delete(self, reminder: Reminder) -> None:
-        if reminder.id == DAILY_CHECKIN_ID:
-            self._checkin_off()
+        if reminder.id in ROUTINE_IDS:
+            routine_off(self._session, reminder.id)
         else:
             try:
                 self._book.remove(reminder.id)
@@ -253,10 +250,6 @@ class ReminderSetting:
                 self._say("utter_reminder_not_saved")
                 return
         self._say("utter_reminder_deleted")
-
-    def _checkin_off(self) -> None:
-        settings = self._session.settings
-        self._session.store_settings(replace(settings, schedule=replace(settings.schedule, checkin=False)))
 
     # Stopping them all -----------------------------------------------------------
 
@@ -273,8 +266,8 @@ class ReminderSetting:
             self._warn(message("journal_unwritable", self._session.lang, problem=error))
             self._say("utter_reminder_not_saved")
             return
-        if self._session.settings.schedule.checkin:
-            self._checkin_off()
+        for routine in self._book.routines(self._session.settings, self._now()):
+            routine_off(self._session, routine.id)
         self._say("utter_reminders_stopped")
 
     # Answers ------------------------------------------------------------------

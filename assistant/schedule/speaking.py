@@ -25,8 +25,7 @@ from assistant.schedule.agenda import RETRY_AFTER_S, SNOOZE_S, Agenda, Occurrenc
 from assistant.schedule.describe import Describer
 from assistant.schedule.purpose import CHECKIN, EXERCISE, PLAIN
 from assistant.schedule.recurrence import QuietHours, clock_time
-from assistant.schedule.store import (CHECKIN_DECLINED_KEY, DAILY_CHECKIN_ID, Reminder, ReminderBook,
-                                      daily_checkin)
+from assistant.schedule.store import CHECKIN_DECLINED_KEY, DAILY_CHECKIN_ID, ROUTINE_IDS, Reminder, ReminderBook
 from assistant.settings import Settings
 
 FLOW = "reminder_due"
@@ -41,6 +40,13 @@ MOOD_CHECKIN = "mood_checkin"
 
 def quiet_hours(settings: Settings) -> QuietHours:
     return QuietHours(clock_time(settings.schedule.quiet_from), clock_time(settings.schedule.quiet_until))
+
+
+def routine_off(session: Any, routine_id: str) -> None:
+    """Turn a routine of the settings off, as the user asked by voice (a caregiver can turn it back on)."""
+    settings = session.settings
+    session.store_settings(replace(settings, routines=replace(settings.routines,
+                                                              **{ROUTINE_IDS[routine_id].setting: None})))
 
 
 class ReminderSpeaker:
@@ -67,12 +73,7 @@ class ReminderSpeaker:
     # What there is -----------------------------------------------------------------
 
     def _reminders(self, now: datetime) -> list[Reminder]:
-        schedule = self._session.settings.schedule
-        handled = self._book.daily_checkin_handled_through()
-        checkin = daily_checkin(clock_time(schedule.checkin_time), schedule.checkin, handled, now)
-        if handled is None and checkin.active:
-            checkin = self._book.mark_handled(checkin, now)
-        return [*self._book.all(), checkin]
+        return [*self._book.all(), *self._book.routines(self._session.settings, now)]
 
     def _wanted(self, occurrence: Occurrence) -> bool:
         """A check-in is not asked on a day the user already did one, or said no to one."""
@@ -108,7 +109,7 @@ class ReminderSpeaker:
         reminder = occurrence.reminder
         if not occurrence.again:
             self._remember(lambda: self._book.mark_handled(reminder, occurrence.moment))
-        if reminder.recurrence.once and reminder.id != DAILY_CHECKIN_ID:
+        if reminder.recurrence.once:
             self._remember(lambda: self._book.remove(reminder.id))
         if state is not None:
             self._session.emit("reminder", id=reminder.id, state=state)
@@ -237,9 +238,11 @@ class ReminderSpeaker:
         reminder = occurrence.reminder
         self._close(occurrence, "declined")
         if reminder.id == DAILY_CHECKIN_ID:
-            settings = self._session.settings
-            self._session.store_settings(replace(settings, schedule=replace(settings.schedule, checkin=False)))
+            routine_off(self._session, reminder.id)
             self._actions.say_response("utter_daily_checkin_turned_off")
+        elif reminder.id in ROUTINE_IDS:
+            routine_off(self._session, reminder.id)
+            self._actions.say_response("utter_reminder_turned_off", what=self._describer.what(reminder.purpose))
         else:
             self._remember(lambda: self._book.set_active(reminder.id, False))
             self._actions.say_response("utter_reminder_turned_off", what=self._describer.what(reminder.purpose))

@@ -16,18 +16,15 @@ was off or busy. It is never ahead of the clock: when the clock is behind it
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime, time, timezone
 from typing import Any
 
 import sqlite_utils
 
 from assistant.journal.store import Journal, Schema, iso
-from assistant.schedule.purpose import CHECKIN, PURPOSES, Purpose
-from assistant.schedule.recurrence import WEEK, Recurrence
+from assistant.schedule.purpose import CHECKIN, EXERCISE, PURPOSES, Purpose
+from assistant.schedule.recurrence import WEEK, Recurrence, clock_time
 
-DAILY_CHECKIN_ID = "daily_checkin"
-"""The daily check-in of the settings, as `reminder` events name it."""
-DAILY_CHECKIN_HANDLED_KEY = "schedule.daily_checkin_handled_through"
 CHECKIN_DECLINED_KEY = "schedule.checkin_declined_on"
 """The local date on which the user last said no to a check-in: none is asked again that day."""
 
@@ -43,9 +40,32 @@ REMINDERS_SCHEMA = Schema("reminders", (_create_v1,))
 
 
 @dataclass(frozen=True)
+class Routine:
+    """A reminder every day that a caregiver sets in the settings (`routines`), not in the journal."""
+
+    id: str
+    """How `reminder` events name it."""
+    setting: str
+    """Its time in Settings.routines ("checkin_at"); None there: off."""
+    purpose: Purpose
+
+    @property
+    def handled_key(self) -> str:
+        """Journal meta: the moment it last came up."""
+        return f"schedule.{self.id}_handled_through"
+
+
+ROUTINES = (Routine("daily_checkin", "checkin_at", Purpose(CHECKIN)),
+            Routine("daily_exercise", "exercise_at", Purpose(EXERCISE, "breathing")))
+"""The gentle daily check-in and the daily breathing exercise."""
+ROUTINE_IDS = {routine.id: routine for routine in ROUTINES}
+DAILY_CHECKIN_ID = "daily_checkin"
+
+
+@dataclass(frozen=True)
 class Reminder:
     id: int | str
-    """Its number in the journal, or DAILY_CHECKIN_ID for the check-in of the settings."""
+    """Its number in the journal, or the id of a routine of the settings ("daily_checkin")."""
     purpose: Purpose
     recurrence: Recurrence
     explicit: bool
@@ -60,10 +80,10 @@ class Reminder:
         return self.handled_through or self.created_at
 
 
-def daily_checkin(at: Any, active: bool, handled_through: datetime | None, now: datetime) -> Reminder:
-    """The daily check-in of the settings as a reminder: not explicit, so quiet hours hold it."""
-    return Reminder(DAILY_CHECKIN_ID, Purpose(CHECKIN), Recurrence(at, WEEK), False, active,
-                    handled_through or now, handled_through)
+def routine_reminder(routine: Routine, at: time, handled_through: datetime | None, now: datetime) -> Reminder:
+    """A routine of the settings as a reminder every day: not explicit, so quiet hours hold it."""
+    return Reminder(routine.id, routine.purpose, Recurrence(at, WEEK), False, True, handled_through or now,
+                    handled_through)
 
 
 def _utc(text: str | None) -> datetime | None:
@@ -118,12 +138,21 @@ class ReminderBook:
 
     def mark_handled(self, reminder: Reminder, moment: datetime) -> Reminder:
         """It came up at `moment` (said, declined, missed, or first seen): nothing before is due any more."""
-        if reminder.id == DAILY_CHECKIN_ID:
-            self.journal.set_meta(DAILY_CHECKIN_HANDLED_KEY, iso(moment))
+        if reminder.id in ROUTINE_IDS:
+            self.journal.set_meta(ROUTINE_IDS[reminder.id].handled_key, iso(moment))
         else:
             self.journal.write(lambda db: db.execute("update reminders set handled_through = ? where id = ?",
                                                      [iso(moment), reminder.id]))
         return replace(reminder, handled_through=moment.astimezone(timezone.utc))
 
-    def daily_checkin_handled_through(self) -> datetime | None:
-        return _utc(self.journal.get_meta(DAILY_CHECKIN_HANDLED_KEY))
+    def routines(self, settings: Any, now: datetime) -> list[Reminder]:
+        """The routines that are on in `settings`, as reminders; one seen for the first time starts from now."""
+        reminders = []
+        for routine in ROUTINES:
+            at = getattr(settings.routines, routine.setting)
+            if at is None:
+                continue
+            handled = _utc(self.journal.get_meta(routine.handled_key))
+            reminder = routine_reminder(routine, clock_time(at), handled, now)
+            reminders.append(reminder if handled else self.mark_handled(reminder, now))
+        return reminders
