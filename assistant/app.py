@@ -106,7 +106,8 @@ def load_parts(home: Home, requested_lang: str | None) -> Parts:
 
 
 def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: Inbox, events: EventSink,
-                       voice: Voice) -> Conversation:
+                       voice: Voice, stays: bool = False) -> Conversation:
+    """`stays`: a live device, not over at goodbye (see Conversation)."""
     dialogue = model.conversation(parts.home.tracker_db, f"conversation-{clock.local_time().isoformat()}")
     scripts, errors = load_scripts()
     for error in errors:
@@ -128,7 +129,7 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
                 *schedule.flows(conversation, warn)]
 
     return Conversation(session, dialogue, Understanding(parts.lang, model), journal, load_scales()[parts.lang], warn,
-                        flows=flows)
+                        flows=flows, stays=stays)
 
 
 def health_flags(settings: Settings) -> frozenset[str]:

@@ -64,7 +64,7 @@ def _run(args: argparse.Namespace, home: Home) -> int:
     voice = voice_for(parts, open_speaker(parts.lang))
     events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
     try:
-        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, events, voice).run()
+        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, events, voice, stays=True).run()
     finally:
         inbox.close()
     return 0

@@ -12,7 +12,7 @@ Figures: CPU as a share of one core over the window, RSS at the start and end
 of the window, its peak, and its growth. Ten minutes is the figure to quote;
 the default is shorter so that a run on a shared machine stays quick.
 Needs the small English Vosk model the voice tests install into .cache/vosk/model-en.
-Run: .venv/bin/python benchmarks/bench_idle.py [--minutes 10]
+Run from the checkout: .venv/bin/python benchmarks/bench_idle.py [--minutes 10]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench_voice import EventLog, is_event, prepare_home, virtual_sound_card
+from bench_voice import REPO, EventLog, is_event, prepare_home, virtual_sound_card
 
 SAMPLE_EVERY_S = 5.0
 """How often resident memory is read (seconds)."""
@@ -54,15 +54,15 @@ def set_schedule(home: Path) -> None:
     environment = {**os.environ, "ASSISTANT_HOME": str(home)}
     for command in (["reminders", "add", "--daily", later, "--exercise", "breathing"],
                     ["settings", "set", "routines.checkin_at", later]):
-        done = subprocess.run([sys.executable, "-m", "assistant", "--lang", "en", *command], capture_output=True, text=True,
-                              env=environment)
+        done = subprocess.run([sys.executable, "-m", "assistant", "--lang", "en", *command], capture_output=True,
+                              text=True, env=environment, cwd=REPO)
         if done.returncode != 0:
             sys.exit(f"`assistant {' '.join(command)}` failed: {done.stderr.strip()}")
 
 
 def measure(home: Path, minutes: float) -> dict:
     process = subprocess.Popen([sys.executable, "-m", "assistant", "--lang", "en", "run", "--jsonl"], text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO,
                                env={**os.environ, "ASSISTANT_HOME": str(home)})
     log = EventLog()
 

@@ -102,11 +102,12 @@ class _User:
 
 
 def converse_at(home: Path, models: dict, now: str, lines: list[Line] = (), answers: dict | None = None,
-                until_s: float = 0.0, lang: str = "en") -> Transcript:
+                until_s: float = 0.0, lang: str = "en", stays: bool = False) -> Transcript:
     """A machine-mode conversation from local time `now` ("2026-03-28T17:55:00") in the home's zone.
 
     `answers` maps a reminder's id to the lines said after each time it is spoken,
     e.g. {1: [["later"], ["yes"]]}; the conversation ends at the first listen after `until_s`.
+    `stays`: as `assistant run` holds it, not over at goodbye.
     """
     parts = load_parts(Home(home), lang)
     clock = VirtualClock(datetime.fromisoformat(now), parts.zone)
@@ -114,7 +115,7 @@ def converse_at(home: Path, models: dict, now: str, lines: list[Line] = (), answ
                  until_s)
     start = clock.local_time()
     inbox = LineInbox(clock, user, notice_printer(lang))
-    build_conversation(parts, models[lang], clock, inbox, JsonlEvents(clock, user), TextVoice()).run()
+    build_conversation(parts, models[lang], clock, inbox, JsonlEvents(clock, user), TextVoice(), stays=stays).run()
     return Transcript(user.events, start)
 
 

@@ -66,8 +66,8 @@ def personal_records(home: Path) -> sqlite3.Connection:
     """The distinctive records, written in WAL mode; the connection stays open, as a running assistant's would."""
     journal = Journal(home / "journal.db", schemas=JOURNAL_SCHEMAS)
     journal.db.execute("pragma journal_mode = wal")
-    ReminderBook(journal).add(Purpose(PLAIN, label=LABEL), Recurrence(time(18, 0), WEEK), True,
-                              datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc), "caregiver")
+    set_at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    ReminderBook(journal).add(Purpose(PLAIN, label=LABEL), Recurrence(time(18, 0), WEEK), True, set_at, "caregiver")
     run = journal.write(lambda db: db["questionnaire_runs"].insert({
         "instrument": "who5", "instrument_version": 1, "lang": "en", "started_at": "2026-03-02T10:00:00+00:00"}).last_pk)
     journal.write(lambda db: db["questionnaire_answers"].insert({

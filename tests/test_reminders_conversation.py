@@ -7,13 +7,15 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from assistant.journal.store import Journal
+from assistant.schedule.purpose import CHECKIN, EXERCISE, PLAIN, Purpose
+from assistant.schedule.recurrence import WEEK, Recurrence
 from assistant.schedule.store import REMINDERS_SCHEMA, ReminderBook
 from assistant.session.speech import speech_seconds
 from reminder_machine import converse_at, introduced, stdin_of, write_settings
@@ -41,6 +43,11 @@ def assistant(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedPr
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=PARIS)
+
+
+def breathing_at_six() -> tuple:
+    """A daily breathing reminder at 18:00, as a caregiver sets it (the arguments of ReminderBook.add)."""
+    return Purpose(EXERCISE, "breathing"), Recurrence(time(18, 0), WEEK), True, at("2026-03-28T12:00"), "caregiver"
 
 
 def test_set_by_voice_read_back_slowly_then_said_at_its_time_and_the_exercise_runs(paris, models):
@@ -92,7 +99,7 @@ def test_set_by_the_command_line_and_the_check_in_is_asked(paris):
 
 
 def test_declined_is_respected_until_its_next_time_and_nothing_more_is_said(paris, models):
-    book(paris).add(*_breathing_reminder())
+    book(paris).add(*breathing_at_six())
     introduced(paris)
     day = converse_at(paris, models, "2026-03-28T17:59:00", [], {1: [["no thanks"]]}, until_s=3 * 3600)
     assert day.states(1) == ["due", "spoken", "declined"]
@@ -104,7 +111,7 @@ def test_declined_is_respected_until_its_next_time_and_nothing_more_is_said(pari
 
 
 def test_later_comes_back_once_half_an_hour_on(paris, models):
-    book(paris).add(*_breathing_reminder())
+    book(paris).add(*breathing_at_six())
     introduced(paris)
     day = converse_at(paris, models, "2026-03-28T17:59:00", [], {1: [["later"], ["later"]]}, until_s=2 * 3600)
     assert day.states(1) == ["due", "spoken", "snoozed", "due", "spoken", "declined"]
@@ -117,7 +124,7 @@ def test_later_comes_back_once_half_an_hour_on(paris, models):
 
 
 def test_unanswered_it_is_said_exactly_once_more_a_few_minutes_later_then_nothing(paris, models):
-    book(paris).add(*_breathing_reminder())
+    book(paris).add(*breathing_at_six())
     introduced(paris)
     day = converse_at(paris, models, "2026-03-28T17:59:00", until_s=4 * 3600)
     assert day.states(1) == ["due", "spoken", "due", "spoken", "missed"]
@@ -127,13 +134,6 @@ def test_unanswered_it_is_said_exactly_once_more_a_few_minutes_later_then_nothin
     assert not [event for event in day.after(last) if event["event"] in ("say", "tone")]
     after_first = [event["text"] for event in day.after(day.reminders(1)[0]) if event["event"] == "say"]
     assert len(after_first) == 2 and not any(text.startswith(REPROMPTS) for text in after_first)
-
-
-def _breathing_reminder():
-    from assistant.schedule.purpose import EXERCISE, Purpose
-    from assistant.schedule.recurrence import WEEK, Recurrence
-
-    return Purpose(EXERCISE, "breathing"), Recurrence(time(18, 0), WEEK), True, at("2026-03-28T12:00"), "caregiver"
 
 
 def test_every_morning_after_breakfast_is_answered_with_a_time_to_confirm(paris, models):
@@ -189,9 +189,7 @@ def test_the_label_is_the_only_thing_said_that_is_kept(paris, models):
 
 def test_what_are_my_reminders_cancel_the_evening_one_and_stop_reminding_me(paris, models):
     reminders = book(paris)
-    reminders.add(*_breathing_reminder())
-    from assistant.schedule.purpose import PLAIN, Purpose
-    from assistant.schedule.recurrence import Recurrence
+    reminders.add(*breathing_at_six())
 
     reminders.add(Purpose(PLAIN, label="call Anne"), Recurrence(time(9, 0), frozenset({0, 2})), True,
                   at("2026-03-28T12:00"), "caregiver")
@@ -223,7 +221,7 @@ def test_the_daily_breathing_of_the_settings_and_stop_reminding_me(paris, models
 
 
 def test_stop_reminding_me_said_to_a_reminder_turns_that_one_off(paris, models):
-    book(paris).add(*_breathing_reminder())
+    book(paris).add(*breathing_at_six())
     introduced(paris)
     day = converse_at(paris, models, "2026-03-28T17:59:00", [], {1: [["please stop reminding me"]]}, until_s=600)
     assert day.states(1) == ["due", "spoken", "declined"]
@@ -233,8 +231,6 @@ def test_stop_reminding_me_said_to_a_reminder_turns_that_one_off(paris, models):
 
 def test_quiet_hours_hold_all_but_a_reminder_set_explicitly_for_them(paris, models):
     write_settings(paris, **{"routines.checkin_at": "07:30"})
-    from assistant.schedule.purpose import PLAIN, Purpose
-    from assistant.schedule.recurrence import Recurrence
 
     reminders = book(paris)
     reminders.add(Purpose(PLAIN, label="lock the back door"), Recurrence(time(21, 15), frozenset(), at(
@@ -260,7 +256,7 @@ def test_quiet_hours_hold_all_but_a_reminder_set_explicitly_for_them(paris, mode
 
 
 def test_a_reminder_due_in_a_conversation_waits_until_it_is_over(paris, models):
-    book(paris).add(*_breathing_reminder())
+    book(paris).add(*breathing_at_six())
     introduced(paris)
     day = converse_at(paris, models, "2026-03-28T17:59:50", ["check-in", "four", "three", "two"], {1: [["no"]]},
                       until_s=300)
@@ -274,7 +270,7 @@ def test_a_reminder_due_in_a_conversation_waits_until_it_is_over(paris, models):
 
 
 def test_a_question_nobody_answers_does_not_hold_a_reminder_back(paris, models):
-    book(paris).add(*_breathing_reminder())
+    book(paris).add(*breathing_at_six())
     introduced(paris)
     day = converse_at(paris, models, "2026-03-28T17:58:00", ["check-in"], until_s=600)
     will_wait = next(event for event in day.of_kind("say") if event["text"].startswith("I will wait"))
@@ -282,13 +278,25 @@ def test_a_question_nobody_answers_does_not_hold_a_reminder_back(paris, models):
     assert day.local(due) == at("2026-03-28T18:00") and due["t"] > will_wait["t"]
 
 
+def test_a_live_device_keeps_time_after_goodbye_where_machine_mode_ends(paris, models):
+    book(paris).add(*breathing_at_six())
+    introduced(paris)
+    live = converse_at(paris, models, "2026-03-28T17:55:00", ["goodbye"], {1: [["no"]]}, until_s=900, stays=True)
+    said = live.said()
+    assert "Goodbye. Take good care of yourself." in said and DUE_BREATHING in said
+    goodbye = next(event for event in live.of_kind("say") if event["text"].startswith("Goodbye"))
+    assert not [text for text in (event["text"] for event in live.after(goodbye) if event["event"] == "say")
+                if text.startswith(REPROMPTS)]
+    assert live.states(1) == ["due", "spoken", "declined"]
+    ended = converse_at(paris, models, "2026-03-29T17:55:00", ["goodbye"], until_s=900)
+    assert ended.states(1) == [] and ended.of_kind("end")[0]["t"] < 60
+
+
 def test_the_device_off_across_a_reminder(paris, models):
     introduced(paris)
     converse_at(paris, models, "2026-03-28T17:00:00", [SET_BREATHING, "yes"], until_s=60)
     too_late = converse_at(paris, models, "2026-03-28T19:30:00", until_s=120)
     assert too_late.states(1) == ["missed"] and not too_late.of_kind("tone")
-    from assistant.schedule.purpose import PLAIN, Purpose
-    from assistant.schedule.recurrence import Recurrence, WEEK
 
     book(paris).add(Purpose(PLAIN, label="feed the cat"), Recurrence(time(18, 10), WEEK), True,
                     at("2026-03-28T19:31"), "caregiver")
@@ -301,9 +309,6 @@ def test_the_device_off_across_a_reminder(paris, models):
 
 
 def test_a_daylight_saving_night_in_paris(paris, models):
-    from assistant.schedule.purpose import CHECKIN, PLAIN, Purpose
-    from assistant.schedule.recurrence import Recurrence, WEEK
-
     reminders = book(paris)
     reminders.add(Purpose(CHECKIN), Recurrence(time(9, 0), WEEK), True, at("2026-03-28T12:00"), "caregiver")
     reminders.add(Purpose(PLAIN, label="turn the heating down"), Recurrence(time(2, 30), WEEK), True,
@@ -338,7 +343,7 @@ def test_in_french_set_by_voice_and_said_at_its_time(paris, models):
 
 def test_in_french_plus_tard_then_the_list_and_cancel(paris, models):
     write_settings(paris, language="fr")
-    book(paris).add(*_breathing_reminder())
+    book(paris).add(*breathing_at_six())
     introduced(paris)
     day = converse_at(paris, models, "2026-03-28T17:59:00", [], {1: [["plus tard"], ["oui"]]}, until_s=2400,
                       lang="fr")
@@ -365,13 +370,11 @@ def test_in_french_plus_tard_then_the_list_and_cancel(paris, models):
 def test_a_whole_virtual_day_in_one_process(paris, models, lang, answers):
     """Two days' worth of reminders, check-ins and silences in one conversation: 07:00 to 11:00 the next day."""
     write_settings(paris, language=lang, **{"routines.checkin_at": "10:00"})
-    from assistant.schedule.purpose import PLAIN, Purpose
-    from assistant.schedule.recurrence import Recurrence, WEEK
 
     reminders = book(paris)
     reminders.add(Purpose(PLAIN, label="call Anne" if lang == "en" else "appeler Anne"), Recurrence(time(15, 0), WEEK),
                   True, at("2026-03-28T06:00"), "caregiver")
-    reminders.add(*_breathing_reminder())
+    reminders.add(*breathing_at_six())
     introduced(paris)
     day = converse_at(paris, models, "2026-03-28T07:00:00", [], answers, until_s=28 * 3600, lang=lang)
     assert day.states("daily_checkin") == ["due", "spoken", "declined", "due", "spoken", "accepted"]

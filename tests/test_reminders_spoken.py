@@ -218,8 +218,8 @@ def test_a_broken_data_file_names_the_file_and_line(tmp_path):
     with pytest.raises(QuestionnaireDataError, match=rf"times.yml, line {line}: unknown placeholder {{hour}}"):
         SpokenTimes("en", path=times)
     reminders = tmp_path / "reminders.yml"
-    reminders.write_text(REMINDERS_FILE.read_text(encoding="utf-8").replace("later:\n  en: [later,", "later:\n  en: [7,"),
-                         encoding="utf-8")
+    broken = REMINDERS_FILE.read_text(encoding="utf-8").replace("later:\n  en: [later,", "later:\n  en: [7,")
+    reminders.write_text(broken, encoding="utf-8")
     with pytest.raises(QuestionnaireDataError, match=r"reminders.yml, line \d+: each of later must be a text"):
         PurposeReader("en", (), path=reminders)
 

@@ -23,4 +23,5 @@ class ScheduleData:
         """Setting reminders by voice, and saying them at their time (a flow that speaks first: it has next_due)."""
         describer = Describer(conversation.actions.text, self.times, self.purposes)
         book = ReminderBook(conversation.journal)
-        return [ReminderSetting(conversation, book, describer, warn), ReminderSpeaker(conversation, book, describer, warn)]
+        return [ReminderSetting(conversation, book, describer, warn),
+                ReminderSpeaker(conversation, book, describer, warn)]

@@ -132,7 +132,8 @@ class SpokenTimes:
         text = self._check.text(say, "a pattern", parent)
         unknown = set(re.findall(r"\{(\w+)\}", text)) - {"h", "m", "n"}
         if unknown:
-            raise self._check.fail(say, f"unknown placeholder {{{sorted(unknown)[0]}}} in {text!r} (use {{h}}, {{m}}, {{n}})")
+            raise self._check.fail(say, f"unknown placeholder {{{sorted(unknown)[0]}}} in {text!r} "
+                                        "(use {h}, {m}, {n})")
         return _Rule(meaning, compile_phrase(self._numbers_as_digits(phrase_words(text, self.elisions))))
 
     def _time(self, text: Any, parent: Any) -> time:
@@ -331,7 +332,8 @@ class SpokenTimes:
         for day, (one, many) in enumerate(self._weekdays):
             for match in found(one):
                 followed_by_date = match.last < len(words) and words.texts[match.last].isdigit()
-                comes_back = self._after_any(match, every) or (self._after_any(match, habitual) and not followed_by_date)
+                habitually = self._after_any(match, habitual) and not followed_by_date
+                comes_back = self._after_any(match, every) or habitually
                 named.append((day, match, comes_back))
             named.extend((day, match, True) for match in found(many))
         if not named:
