@@ -35,6 +35,8 @@ from assistant.paths import Home
 from assistant.questionnaires.flow import QuestionnaireFlow
 from assistant.questionnaires.loader import load_catalogue as load_questionnaires
 from assistant.questionnaires.store import QUESTIONNAIRE_SCHEMA, QuestionnaireStore
+from assistant.schedule.flows import ScheduleData
+from assistant.schedule.store import REMINDERS_SCHEMA
 from assistant.session.clock import Clock, device_zone
 from assistant.session.events import EventSink
 from assistant.session.inbox import Inbox
@@ -43,7 +45,7 @@ from assistant.session.speech import Voice
 from assistant.settings import Settings, SettingsStore
 
 
-JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA, PROGRAMME_SCHEMA, CARE_SCHEMA)
+JOURNAL_SCHEMAS = (QUESTIONNAIRE_SCHEMA, PROGRAMME_SCHEMA, CARE_SCHEMA, REMINDERS_SCHEMA)
 """The parts besides the core that keep tables in the journal."""
 
 
@@ -114,7 +116,8 @@ def load_parts(home: Home, requested_lang: str | None) -> Parts:
 
 
 def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: Inbox, events: EventSink,
-                       voice: Voice) -> Conversation:
+                       voice: Voice, stays: bool = False) -> Conversation:
+    """`stays`: a live device, not over at goodbye (see Conversation)."""
     scripts, errors = load_scripts()
     for error in errors:
         warn(message("exercise_file_broken", parts.lang, problem=error))
@@ -130,16 +133,18 @@ def build_conversation(parts: Parts, model: DialogueModel, clock: Clock, inbox: 
     catalogue, broken = load_questionnaires()
     for error in broken:
         warn(message("questionnaire_file_broken", lang, problem=error))
+    schedule = ScheduleData(lang)
 
     def flows(conversation: Conversation) -> list:
         settings = lambda: conversation.session.settings  # noqa: E731 - speech settings change as it talks
         return [QuestionnaireFlow(conversation, catalogue, QuestionnaireStore(conversation.journal)),
                 ExerciseFlow(conversation, programme, ProgrammeRecords(conversation.journal),
                              lambda: health_flags(settings()), lambda: settings().suggestions),
-                *care_flows(conversation, home, parts.settings_store, warn)]
+                *care_flows(conversation, home, parts.settings_store, warn),
+                *schedule.flows(conversation)]
 
     return Conversation(session, model.conversation(trackers, clock.local_time), Understanding(lang, model),
-                        opened.journal, load_scales()[lang], warn, flows=flows)
+                        opened.journal, load_scales()[lang], warn, flows=flows, stays=stays)
 
 
 def health_flags(settings: Settings) -> frozenset[str]:

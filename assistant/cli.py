@@ -65,7 +65,7 @@ def _run(args: argparse.Namespace, home: Home) -> int:
     voice = voice_for(parts, open_speaker(parts.lang))
     events = JsonlEvents(clock) if args.jsonl else TerminalEvents(parts.lang)
     try:
-        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, events, voice).run()
+        build_conversation(parts, load_model(parts.home, parts.lang), clock, inbox, events, voice, stays=True).run()
     finally:
         inbox.close()
     return 0
@@ -271,9 +271,12 @@ def parser() -> argparse.ArgumentParser:
     settings.set_defaults(handler=_settings)
 
     from assistant.questionnaires import commands as questionnaires
+    from assistant.schedule import commands as reminders, service
 
     questionnaires.register(commands)
     care_commands.register(commands)
+    reminders.register(commands)
+    service.register(commands)
     return top
 
 

@@ -129,6 +129,16 @@ class QuestionnaireSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    """When the assistant may not speak first (assistant/schedule/); the times it does are the `routines`."""
+
+    quiet_from: str = "21:30"
+    """Start of the quiet hours (local time, HH:MM): only a reminder set explicitly for a time in them is said."""
+    quiet_until: str = "08:00"
+    """End of the quiet hours (local time, HH:MM); what they held may be said from then on."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a caregiver or clinic sets up, and the user's voice preferences."""
 
@@ -149,6 +159,7 @@ class Settings:
     health: Health = field(default_factory=Health)
     routines: Routines = field(default_factory=Routines)
     questionnaires: QuestionnaireSettings = field(default_factory=QuestionnaireSettings)
+    schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
 
     @property
     def region_in_use(self) -> str:
@@ -317,6 +328,8 @@ CHECKS: dict[str, Check] = {
     "routines.checkin_at": _optional(_time_of_day),
     "routines.exercise_at": _optional(_time_of_day),
     "questionnaires.every": _periods,
+    "schedule.quiet_from": _time_of_day,
+    "schedule.quiet_until": _time_of_day,
 }
 """Every setting by dotted name, with what makes its value acceptable."""
 

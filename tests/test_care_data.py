@@ -14,6 +14,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from datetime import datetime, time, timezone
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,10 @@ import pytest
 from assistant.app import JOURNAL_SCHEMAS
 from assistant.care.consent import CARE_SCHEMA, GRANTED, Consents, load_consent_text
 from assistant.care.data import count_rows
-from assistant.journal.store import Journal, Schema
+from assistant.journal.store import Journal
+from assistant.schedule.purpose import PLAIN, Purpose
+from assistant.schedule.recurrence import WEEK, Recurrence
+from assistant.schedule.store import ReminderBook
 from assistant.settings import Settings, SettingsStore, with_value
 from event_helpers import of_kind, said
 
@@ -31,14 +35,6 @@ LABEL = "zebra tablets 4471"
 ANSWER = "answer-quokka-8812"
 DIALOGUE_ENTRY = "tracker-marker-5531"
 DISTINCT = (CONTACT, LABEL, ANSWER, DIALOGUE_ENTRY)
-
-
-def _reminders(db) -> None:
-    db["reminders"].create({"id": int, "label": str, "at": str, "enabled": int}, pk="id")
-
-
-OTHERS = Schema("test_reminders", (_reminders,))
-"""A table with a reminder's own words in it, as the reminders' journal part keeps them."""
 
 
 def assistant(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -68,9 +64,10 @@ def set_up(home: Path, clinic_mode: bool = False, language: str = "en") -> None:
 
 def personal_records(home: Path) -> sqlite3.Connection:
     """The distinctive records, written in WAL mode; the connection stays open, as a running assistant's would."""
-    journal = Journal(home / "journal.db", schemas=(*JOURNAL_SCHEMAS, OTHERS))
+    journal = Journal(home / "journal.db", schemas=JOURNAL_SCHEMAS)
     journal.db.execute("pragma journal_mode = wal")
-    journal.write(lambda db: db["reminders"].insert({"label": LABEL, "at": "18:00", "enabled": 1}))
+    set_at = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    ReminderBook(journal).add(Purpose(PLAIN, label=LABEL), Recurrence(time(18, 0), WEEK), True, set_at, "caregiver")
     run = journal.write(lambda db: db["questionnaire_runs"].insert({
         "instrument": "who5", "instrument_version": 1, "lang": "en", "started_at": "2026-03-02T10:00:00+00:00"}).last_pk)
     journal.write(lambda db: db["questionnaire_answers"].insert({
@@ -78,8 +75,6 @@ def personal_records(home: Path) -> sqlite3.Connection:
         "at": "2026-03-02T10:00:00+00:00"}))
     journal.add_checkin(4, None, "en")
     text = load_consent_text()
-    from datetime import datetime, timezone
-
     Consents(journal).record("caregiver", GRANTED, CONTACT, text.scopes["caregiver"].shares, text.version,
                              text.question("caregiver", "en", CONTACT), "en", datetime.now(timezone.utc))
     tracker = sqlite3.connect(home / "tracker.db")
@@ -167,7 +162,7 @@ def test_delete_on_the_command_line_asks_then_empties_everything_for_real(tmp_pa
     assert count_rows(home / "journal.db") == {} and count_rows(home / "tracker.db") == {}
     assert not (home / "journal.db-wal").exists() or (home / "journal.db-wal").stat().st_size == 0
     assert still_open.execute("select count(*) from reminders").fetchone() == (0,)
-    assert Journal(home / "journal.db", schemas=(CARE_SCHEMA, OTHERS)).version_of(CARE_SCHEMA) == 1
+    assert Journal(home / "journal.db", schemas=JOURNAL_SCHEMAS).version_of(CARE_SCHEMA) == 1
     still_open.close()
 
     reset = assistant(home, "data", "delete", "--yes", "--settings")

@@ -32,8 +32,17 @@ class Handover:
     parse: Parse
 
 
-Step = Prompt | Handover | None
-"""What a flow's answer leads to: its next question (or a menu), a handover to the dialogue, or nothing."""
+@dataclass(frozen=True)
+class Rest:
+    """The flow is done and the assistant goes back to waiting quietly, as after "I will wait": no reprompt follows.
+
+    For what the assistant started itself (a reminder): once it is answered, or nobody
+    answers, the room is left in peace.
+    """
+
+
+Step = Prompt | Handover | Rest | None
+"""What a flow's answer leads to: its next question (or a menu), a handover to the dialogue, rest, or nothing."""
 
 
 def flow_question(flow: str, kind: str, said: tuple[str, ...], name: str, offers: tuple[str, ...] = (),

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 from assistant.conversation.actions import Actions
 from assistant.conversation.asking import Asking, AnswerRules, Read, Reading
 from assistant.conversation.commands import run_command
-from assistant.conversation.flows import FLOW_KEY, Flow, Handover, Proactive, Step
+from assistant.conversation.flows import FLOW_KEY, Flow, Handover, Proactive, Rest, Step
 from assistant.conversation.scores import Scale
 from assistant.conversation.state import ConversationState, Owner, Prompt, Question
 from assistant.conversation.understanding import Understanding, Understood
@@ -42,11 +42,15 @@ class Conversation:
     def __init__(self, session: Session, dialogue: Dialogue, understanding: Understanding, journal: Journal,
                  scale: Scale, warn: Callable[[str], None],
                  flows: Callable[[Conversation], Sequence[Flow]] = lambda conversation: (),
-                 proactive: Callable[[Conversation], Sequence[Proactive]] = lambda conversation: ()):
+                 proactive: Callable[[Conversation], Sequence[Proactive]] = lambda conversation: (),
+                 stays: bool = False):
         """`flows` and `proactive` build the executor's own flows and what else may speak first, given the conversation.
 
         A flow that may speak first (it has `next_due`) is asked too, and one that
         adds to "how have I been" (it has `summary_line`) is heard there.
+
+        `stays`: a live device (`assistant run`) is not over at goodbye; it goes back
+        to waiting quietly for the wake phrase, and keeps time for what speaks first.
         """
         self.session = session
         self.dialogue = dialogue
@@ -64,6 +68,7 @@ class Conversation:
         self.state = ConversationState()
         self._spoke_first_at: float | None = None
         self.ended = False
+        self._stays = stays
         self._judged: tuple[Utterance, Understood] | None = None
         self._warn = warn
 
@@ -122,8 +127,13 @@ class Conversation:
     # Speaking first ---------------------------------------------------------------
 
     def _due_in(self) -> float | None:
-        """Seconds until something wants to speak first; None while a question waits or nothing is due."""
-        if self.state.question is not None or not self.proactive:
+        """Seconds until something wants to speak first; None while a question waits or nothing is due.
+
+        A question left unanswered once the assistant has said it will wait no longer
+        holds back what speaks first; the safety question always does.
+        """
+        left = self.state.silences > REPROMPTS and not self.state.in_safety
+        if (self.state.question is not None and not left) or not self.proactive:
             return None
         now = self.session.clock.local_time()
         due = [moment for moment in (source.next_due(now) for source in self.proactive) if moment is not None]
@@ -142,6 +152,9 @@ class Conversation:
         if isinstance(step, Handover):
             self._ask(None)
             self._unprompted(step.parse, None)
+        elif isinstance(step, Rest):
+            self._ask(None)
+            self.state = replace(self.state, silences=REPROMPTS + 1)
         else:
             self._ask(step)
 
@@ -341,7 +354,7 @@ class Conversation:
         """A turn with no question waiting: the dialogue decides, with scores said unprompted checked first."""
         if parse.intent == "goodbye" and self.state.after_crisis:
             self.responder.goodbye()
-            self.ended = True
+            self._goodbye()
             return
         if parse.intent == "report_mood":
             score = self.asking.scale.read(parse)
@@ -354,7 +367,7 @@ class Conversation:
 
     def _dialogue_turn(self, parse: Parse) -> None:
         self.dialogue.user_said(parse)
-        handoff, prompt, quiet = None, None, False
+        handoff, prompt, quiet, ends = None, None, False, False
         for _ in range(MAX_ACTIONS_PER_TURN):
             name = self.dialogue.next_action()
             if name == "action_listen":
@@ -363,7 +376,7 @@ class Conversation:
             self.dialogue.action_done(name, result.slots)
             prompt, quiet = result.prompt, result.quiet
             if result.ends_conversation:
-                self.ended = True
+                ends = True
                 break
             if result.handoff or result.slots.get("exercise_outcome") == "interrupted":
                 handoff = result.handoff
@@ -374,8 +387,18 @@ class Conversation:
         if quiet:
             # It ended in silence on purpose (the sleep wind-down): wait, without a word, for the wake phrase.
             self.state = replace(self.state, silences=REPROMPTS + 1)
+        if ends:
+            self._goodbye()
         if handoff is not None:
             self.handle(handoff, during_exercise=True)
+
+    def _goodbye(self) -> None:
+        """The user said goodbye: the conversation ends, or on a live device it waits quietly for the wake phrase."""
+        if self._stays:
+            self._ask(None)
+            self.state = replace(self.state, silences=REPROMPTS + 1)
+        else:
+            self.ended = True
 
     # During an exercise -----------------------------------------------------------
 

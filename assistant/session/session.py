@@ -139,7 +139,11 @@ class Session:
         return self._store_voice(volume=new) if new != current else False
 
     def _store_voice(self, **changes: float) -> bool:
-        self.settings = replace(self.settings, voice=replace(self.settings.voice, **changes))
+        self.store_settings(replace(self.settings, voice=replace(self.settings.voice, **changes)))
+        return True
+
+    def store_settings(self, settings: Settings) -> None:
+        """Use and keep settings the user changed by voice (the speech rate, the daily check-in turned off)."""
+        self.settings = settings
         if self._settings_store is not None:
             self._settings_store.save(self.settings)
-        return True

@@ -22,7 +22,7 @@ from assistant.conversation.flows import Step
 from assistant.conversation.router import Conversation
 from assistant.conversation.state import Prompt, Question
 from assistant.dialogue.engine import Parse
-from assistant.journal.store import JournalError
+from assistant.journal.store import JournalError, attempt
 from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
 
@@ -126,11 +126,8 @@ class SharingFlow(YesNoFlow):
     def _stop_sharing(self, parse: Parse) -> ActionResult:
         """Withdrawn at once, every yes in force (or only the one named), no question asked."""
         named = self._consent_text.scope_named(parse.text, self._lang, self.conversation.session.settings)
-        try:
-            withdrawn = self._consents.withdraw(SCOPES if named is None else (named,), self._lang, self._now())
-        except JournalError as error:
-            self._warn(message("journal_unwritable", self._lang, problem=error))
-            withdrawn = []
+        withdrawn = attempt(lambda: self._consents.withdraw(SCOPES if named is None else (named,), self._lang,
+                                                             self._now())) or []
         for decision in withdrawn:
             self.conversation.session.emit("consent", scope=decision.scope, granted=False)
         if not withdrawn:
@@ -144,11 +141,9 @@ class SharingFlow(YesNoFlow):
 
     def _record(self, question: Question, decision: str) -> bool:
         scope, recipient = question.get(SCOPE_KEY), question.get(RECIPIENT_KEY)
-        try:
-            self._consents.record(scope, decision, recipient, self._consent_text.scopes[scope].shares,
-                                  self._consent_text.version, question.get(ASKED_KEY), self._lang, self._now())
-        except JournalError as error:
-            self._warn(message("journal_unwritable", self._lang, problem=error))
+        shares = self._consent_text.scopes[scope].shares
+        if not attempt(lambda: self._consents.record(scope, decision, recipient, shares, self._consent_text.version,
+                                                     question.get(ASKED_KEY), self._lang, self._now())):
             return False
         self.conversation.session.emit("consent", scope=scope, granted=decision == GRANTED)
         return True
