@@ -15,7 +15,7 @@ import yaml
 from assistant import LANGUAGES
 from assistant.paths import QUESTIONNAIRES_DIR
 from assistant.questionnaires import GrammaticalForm, SpokenQuestionnaire, load_catalogue
-from assistant.safety.detector import SafetyDetector
+from assistant.safety.detector import DISTRESS, SafetyDetector
 
 
 @pytest.fixture(scope="module")
@@ -117,12 +117,12 @@ def test_no_item_asks_about_self_harm_or_comes_from_phq9_item_9(catalogue):
             for lang in LANGUAGES:
                 finding = detectors[lang].assess(item.text[lang])
                 if finding:
-                    flagged.add((item.id, lang, finding.kind))
-    # The crisis detector reads "your life is empty" as a passive wish. These two
-    # items ask about emptiness, not self-harm; but a person answering "yes, my
-    # life is empty" will get the crisis response (a question for the safety layer).
-    assert flagged == {("gds15_3", "en", "passive_wish"), ("gds15_3", "fr", "passive_wish"),
-                       ("mini_gds_2", "en", "passive_wish"), ("mini_gds_2", "fr", "passive_wish")}
+                    flagged.add((item.id, lang, finding.level))
+    # The items on emptiness ("Do you feel that your life is empty?") are read as
+    # distress at most: a person answering "yes, my life is empty" is asked the
+    # distress question, never given the crisis script for the question's words.
+    assert flagged and {level for _, _, level in flagged} == {DISTRESS}
+    assert {item for item, _, _ in flagged} <= {"gds15_3", "mini_gds_2"}
 
 
 def test_the_reversed_items_are_those_scored_on_no(catalogue):

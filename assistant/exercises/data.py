@@ -1,4 +1,4 @@
-"""Reading the exercise data files: YAML that remembers its lines, texts in every language.
+"""Checking the exercise data files (read by assistant/datafile.py, which keeps lines): texts in every language.
 
 Scripts, the runner's phrases and the programme's rules are written by people
 who are not programmers. Every mistake is reported with the file and the line,
@@ -13,53 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-import yaml
-
 from assistant import LANGUAGES
 
 
 class ExerciseDataError(ValueError):
     """A data file is wrong; the message names the file, the line and the problem."""
-
-
-class _LineDict(dict):
-    line = 0
-
-
-class _LineList(list):
-    line = 0
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Remembers the line of every mapping and list, so errors can point at it."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = _LineDict(loader.construct_mapping(node, deep=True))
-    mapping.line = node.start_mark.line + 1
-    return mapping
-
-
-def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> list:
-    items = _LineList(loader.construct_sequence(node, deep=True))
-    items.line = node.start_mark.line + 1
-    return items
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-
-
-def read_yaml(path: Path, error: type[ExerciseDataError]) -> Any:
-    """The file's content, every mapping and list carrying its `line`; raises `error` naming the file."""
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
-    except yaml.YAMLError as problem:
-        mark = getattr(problem, "problem_mark", None)
-        where = f"{path}, line {mark.line + 1}" if mark else str(path)
-        raise error(f"{where}: not valid YAML ({getattr(problem, 'problem', problem)})") from problem
-    except (OSError, UnicodeDecodeError) as problem:
-        raise error(f"{path}: cannot be read ({problem})") from problem
 
 
 def placeholders(text: str) -> frozenset[str]:

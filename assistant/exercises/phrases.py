@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.exercises.data import Checker, ExerciseDataError, Sentence, read_yaml
+from assistant import datafile
+from assistant.exercises.data import Checker, ExerciseDataError, Sentence
 from assistant.paths import EXERCISES_DIR
 
 PHRASES_FILE = EXERCISES_DIR / "phrases.yml"
@@ -55,7 +56,7 @@ class RunnerPhrases:
 def load_phrases(path: Path = PHRASES_FILE) -> RunnerPhrases:
     """The runner's phrases, checked; raises PhrasesError naming the file and line."""
     checker = Checker(path, PhrasesError)
-    node = checker.mapping(read_yaml(path, PhrasesError), None, "the file", required=tuple(_PLACEHOLDERS))
+    node = checker.mapping(datafile.read(path, PhrasesError), None, "the file", required=tuple(_PLACEHOLDERS))
     unknown = set(node) - set(_PLACEHOLDERS)
     if unknown:
         raise checker.fail(node, f"unknown phrases: {', '.join(sorted(unknown))}")

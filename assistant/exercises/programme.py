@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from assistant import LANGUAGES
-from assistant.exercises.data import Checker, ExerciseDataError, Sentence, read_yaml
+from assistant import LANGUAGES, datafile
+from assistant.exercises.data import Checker, ExerciseDataError, Sentence
 from assistant.exercises.scripts import CONTRAINDICATIONS, GROUPS, NEEDS, ExerciseScript
 from assistant.languages import LANGUAGE_DATA
 from assistant.paths import EXERCISES_DIR
@@ -466,7 +466,7 @@ class _RulesChecker(Checker):
 
 def load_programme(scripts: Mapping[str, ExerciseScript], path: Path = PROGRAMME_FILE) -> Programme:
     """The programme over `scripts`, its rules checked; raises ProgrammeError naming the file and line."""
-    return Programme(_RulesChecker(path, scripts).rules(read_yaml(path, ProgrammeError)), scripts)
+    return Programme(_RulesChecker(path, scripts).rules(datafile.read(path, ProgrammeError)), scripts)
 
 
 # The programme ------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant import LANGUAGES
-from assistant.exercises.data import Checker, ExerciseDataError, read_yaml
+from assistant import LANGUAGES, datafile
+from assistant.exercises.data import Checker, ExerciseDataError
 from assistant.paths import AUDIO_DIR, EXERCISES_DIR
 from assistant.session.speech import speech_seconds, wav_seconds
 from assistant.settings import RATE_LIMITS_WPM, VoiceSettings
@@ -457,7 +457,7 @@ class _ScriptChecker(Checker):
 
 def load_script(path: Path) -> ExerciseScript:
     """One script, checked; raises ExerciseScriptError naming the file and line."""
-    return _ScriptChecker(path).script(read_yaml(path, ExerciseScriptError))
+    return _ScriptChecker(path).script(datafile.read(path, ExerciseScriptError))
 
 
 def _check_links(scripts: dict[str, ExerciseScript], errors: list[ExerciseScriptError]) -> None:

@@ -41,6 +41,7 @@ from typing import Any, Final
 
 import yaml
 
+from assistant import datafile
 from assistant.text import fold, strip_accents
 
 PATTERNS_DIR: Final = Path(__file__).resolve().parents[2] / "safety" / "patterns"
@@ -166,37 +167,6 @@ class _Normaliser:
         return " ".join(laid_out.split())
 
 
-class _LineStr(str):
-    """A YAML string that remembers its line, for error messages."""
-
-    line: int = 0
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML loader whose strings carry their line numbers."""
-
-
-def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> _LineStr:
-    value = _LineStr(loader.construct_scalar(node))
-    value.line = node.start_mark.line + 1
-    return value
-
-
-def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    """A mapping that refuses a repeated key: YAML would silently keep only the last
-    one, and a second ``passive_wish:`` would drop every rule of the first."""
-    seen: set[Any] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (merge the two entries)", key_node.start_mark)
-        seen.add(key)
-    return loader.construct_mapping(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
 class SafetyDetector:
@@ -339,12 +309,10 @@ class _Compiler:
         except (OSError, UnicodeDecodeError) as err:
             raise self.fail(f"cannot read pattern file ({err})") from err
         try:
-            data = yaml.load(text, Loader=_Loader)  # noqa: S506 - safe loader subclass
+            data = datafile.load(text, self.path)
         except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            line = f":{mark.line + 1}" if mark is not None else ""
-            problem = getattr(err, "problem", None) or err
-            raise SafetyDataError(f"{self.path}{line}: YAML syntax error: {problem}") from err
+            line, problem = datafile.problem_at(err)
+            raise SafetyDataError(f"{self.path}{f':{line}' if line else ''}: YAML syntax error: {problem}") from err
         if not isinstance(data, dict):
             raise self.fail("the file must be a mapping with 'language' and the levels "
                             f"({', '.join(LEVELS)})")

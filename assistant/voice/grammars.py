@@ -22,9 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
-import yaml
-
-from assistant import LANGUAGES
+from assistant import LANGUAGES, datafile
+from assistant.datafile import LineStr
 from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
 from assistant.paths import DOMAIN_DIR, PROJECT_ROOT
@@ -140,23 +139,6 @@ class Grammar:
 # Reading the files ------------------------------------------------------------------
 
 
-class _LineStr(str):
-    line: int = 0
-
-
-class _Loader(yaml.SafeLoader):
-    """Strings remember their line, so a report can point at the phrase."""
-
-
-def _construct_str(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> _LineStr:
-    value = _LineStr(loader.construct_scalar(node))
-    value.line = node.start_mark.line + 1
-    return value
-
-
-_Loader.add_constructor("tag:yaml.org,2002:str", _construct_str)
-
-
 def _relative(path: Path) -> str:
     try:
         return str(path.resolve().relative_to(PROJECT_ROOT))
@@ -165,15 +147,10 @@ def _relative(path: Path) -> str:
 
 
 def _read(path: Path) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}, line {mark.line + 1}" if mark else str(path)
-        raise GrammarFileError(f"{where}: not valid YAML ({getattr(error, 'problem', error)})") from error
+    return datafile.read(path, GrammarFileError)
 
 
-def _phrase_list(node: Any, path: Path, what: str) -> list[_LineStr]:
+def _phrase_list(node: Any, path: Path, what: str) -> list[LineStr]:
     if not isinstance(node, list):
         raise GrammarFileError(f"{path}: {what} must be a list of phrases")
     for item in node:
@@ -183,13 +160,13 @@ def _phrase_list(node: Any, path: Path, what: str) -> list[_LineStr]:
     return node
 
 
-def _per_language(node: Any, path: Path, what: str) -> dict[str, list[_LineStr]]:
+def _per_language(node: Any, path: Path, what: str) -> dict[str, list[LineStr]]:
     if not isinstance(node, Mapping) or set(node) != set(LANGUAGES):
         raise GrammarFileError(f"{path}: {what} needs phrases for exactly these languages: {', '.join(LANGUAGES)}")
     return {lang: _phrase_list(node[lang], path, f"{what} ({lang})") for lang in LANGUAGES}
 
 
-Written = dict[str, list[_LineStr]]
+Written = dict[str, list[LineStr]]
 
 
 @dataclass(frozen=True)
@@ -226,7 +203,7 @@ class Grammars:
                    sources={"commands": _relative(grammars_file), "answers": _relative(grammars_file),
                             "stop_phrases": _relative(listening_file), "offered": _relative(responses_dir)})
 
-    def written(self, lang: str, wake_phrase: str | None = None) -> list[tuple[str, _LineStr]]:
+    def written(self, lang: str, wake_phrase: str | None = None) -> list[tuple[str, LineStr]]:
         """Every phrase of `lang` with the file it is in: what the vocabulary report checks."""
         found = [(self.sources.get("commands", ""), phrase) for phrase in self.commands[lang]]
         found += [(self.sources.get("answers", ""), phrase) for kind in self.answers.values() for phrase in kind[lang]]
@@ -234,7 +211,7 @@ class Grammars:
         found += [(getattr(phrase, "source", self.sources.get("offered", "")), phrase)
                   for phrase in self.offered.get(lang, [])]
         if wake_phrase:
-            found.append(("settings: listening.wake_phrase." + lang, _LineStr(wake_phrase)))
+            found.append(("settings: listening.wake_phrase." + lang, LineStr(wake_phrase)))
         return found
 
     def unknown_words(self, lang: str, vocabulary: Vocabulary, wake_phrase: str | None = None) -> list[UnknownWord]:
@@ -251,7 +228,7 @@ class Grammars:
         return Listening(self, lang, vocabulary, wake_phrase, notice or (lambda name, values: None))
 
 
-class _SourcedStr(_LineStr):
+class _SourcedStr(LineStr):
     source: str = ""
 
 
@@ -293,10 +270,10 @@ class Listening:
                         for kind, phrases in grammars.answers.items()}
         self.stop_phrases = self._spelt(grammars.stop_phrases[lang], grammars.sources.get("stop_phrases", ""))
         self._unfinished = grammars.unfinished_endings.get(lang, frozenset())
-        wake = self._spelt([_LineStr(wake_phrase)], f"settings: listening.wake_phrase.{lang}")
+        wake = self._spelt([LineStr(wake_phrase)], f"settings: listening.wake_phrase.{lang}")
         self.wake_phrase = wake[0] if wake else None
 
-    def _spelt(self, written: Iterable[_LineStr], source: str) -> tuple[Phrase, ...]:
+    def _spelt(self, written: Iterable[LineStr], source: str) -> tuple[Phrase, ...]:
         phrases = []
         for text in written:
             words, missing = spell(text, self._vocabulary)
