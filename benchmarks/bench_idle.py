@@ -18,17 +18,15 @@ Run from the checkout: .venv/bin/python benchmarks/bench_idle.py [--minutes 10]
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from bench_voice import REPO, EventLog, is_event, prepare_home, virtual_sound_card
+from bench_voice import REPO, is_event, prepare_home, start_live, virtual_sound_card
 
 SAMPLE_EVERY_S = 5.0
 """How often resident memory is read (seconds)."""
@@ -61,17 +59,7 @@ def set_schedule(home: Path) -> None:
 
 
 def measure(home: Path, minutes: float) -> dict:
-    process = subprocess.Popen([sys.executable, "-m", "assistant", "--lang", "en", "run", "--jsonl"], text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO,
-                               env={**os.environ, "ASSISTANT_HOME": str(home)})
-    log = EventLog()
-
-    def collect() -> None:
-        for line in process.stdout:
-            if line.startswith("{"):
-                log.emit(**json.loads(line))
-
-    threading.Thread(target=collect, daemon=True).start()
+    process, log = start_live(home)
     try:
         waiting = log.wait_for(lambda event: event["event"] == "say" and event["text"].startswith("I will wait"),
                                timeout_s=START_TIMEOUT_S)

@@ -222,10 +222,10 @@ def prepare_home(home: Path) -> None:
 # Figures ------------------------------------------------------------------------
 
 
-def peak_memory_mb(home: Path, user: UserVoice) -> float:
-    """Peak resident memory (VmHWM) of `assistant run --jsonl` through a check-in, breathing and "stop"."""
+def start_live(home: Path) -> tuple[subprocess.Popen, EventLog]:
+    """`assistant run --jsonl` on `home` in English, its events collected as they come."""
     process = subprocess.Popen([sys.executable, "-m", "assistant", "--lang", "en", "run", "--jsonl"], text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=REPO,
                                env={**os.environ, "ASSISTANT_HOME": str(home)})
     log = EventLog()
 
@@ -235,6 +235,12 @@ def peak_memory_mb(home: Path, user: UserVoice) -> float:
                 log.emit(**json.loads(line))
 
     threading.Thread(target=collect, daemon=True).start()
+    return process, log
+
+
+def peak_memory_mb(home: Path, user: UserVoice) -> float:
+    """Peak resident memory (VmHWM) of `assistant run --jsonl` through a check-in, breathing and "stop"."""
+    process, log = start_live(home)
     try:
         listen = log.wait_for(is_event("listen", expect="free"))
         for answer, expect in (("I would like to do my check in", "number"), ("three", "number"), ("skip", "free")):
