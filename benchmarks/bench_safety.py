@@ -14,7 +14,12 @@ full crisis on non-crisis <= 3%.
 ``--by-kind`` adds the same figures per kind of statement (totals only: the
 held-out sets are never read line by line). ``--thresholds 0.5,0.6,...``
 measures the whole layer with the crisis intent raising distress from each
-confidence (each utterance is parsed once).
+confidence (each utterance is parsed once), and the classifier ALONE on the
+tuning corpus's crisis and distress lines: the detector catches every one of
+those, so only the classifier's own recall there shows what a lower threshold
+would add on words the rules miss (the threshold is chosen on these figures
+and on the distress questions it adds to the tuning corpus's non-crisis lines,
+never on a held-out set).
 
 Run: .venv/bin/python benchmarks/bench_safety.py [--detector-only] [--by-kind] [--thresholds 0.6,0.9]
 (the whole layer uses the dialogue models trained for the tests, in .cache/test-home).
@@ -73,6 +78,15 @@ def report(name: str, level_of: Callable[[str], str | None], sets: dict[str, lis
             print("\n".join(by_kind(level_of, lines)))
 
 
+def classifier_alone(lang: str, model: "_ParseOnce", threshold: float, lines: list[Labelled]) -> str:
+    """How many crisis and distress lines the crisis intent alone suspects at `threshold`."""
+    wanted = [line for line in lines if line.level in ("crisis", "distress")]
+    suspected = sum(1 for line in wanted
+                    if (parse := model.parse(line.text)).intent == "crisis" and parse.confidence >= threshold)
+    return (f"[{lang}] classifier alone {threshold}, tuning crisis|distress lines: "
+            f"{suspected}/{len(wanted)} ({suspected / len(wanted):.1%})")
+
+
 class _ParseOnce:
     """The dialogue model with each text parsed once, so several thresholds cost one pass."""
 
@@ -123,6 +137,7 @@ def main() -> None:
 
             print(f"[{lang}] whole layer: {per_utterance_ms(layer, texts, rounds=1):.2f} ms per utterance "
                   f"(crisis intent from {threshold})")
+            print(classifier_alone(lang, model, threshold, sets["tuning"]))
             report(f"[{lang}] whole layer {threshold}", layer_level, sets, args.by_kind)
 
 
