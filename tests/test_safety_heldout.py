@@ -92,6 +92,42 @@ lines; this set was read only as totals, never line by line):
 Both sets were written by the engineer who then tuned, so even this set is
 kinder than words from real people would be: the after-figures say which kinds
 of meaning the patterns now cover, the before-figures how they generalised.
+
+A THIRD set, tests/safety/blind_<lang>.txt, was written on branch safety3 at
+2160383 before any change there, in another style again: typed to a chatbot or
+said to a phone at night (lower case, typos, texting abbreviations, questions
+about means, older people's wording, carers quoting themselves, denial then
+admission) with many hard negatives (sadness, grief, insomnia, pain, dark
+humour, other people's deaths, lyrics and plots, ordinary medicine questions).
+It is read only as totals per kind, never line by line. BEFORE any change:
+
+  detector alone              en                       fr
+  crisis at crisis            199/280 (71.1%)          172/264 (65.2%)
+  crisis at crisis|distress   200/280 (71.4%)          173/264 (65.5%)
+  distress caught             72/114 (63.2%)           70/114 (61.4%)
+  distress as full crisis     4/114 (3.5%)             6/114 (5.3%)
+  body caught                 11/14 (78.6%)            10/14 (71.4%)
+  none: full crisis           9/335 (2.7%)             9/338 (2.7%)
+  none: distress question     1/335 (0.3%)             1/338 (0.3%)
+
+  whole layer (+ crisis intent >= 0.9, at most distress)
+  crisis at crisis|distress   216/280 (77.1%)          198/264 (75.0%)
+  none: full crisis           9/335 (2.7%)             9/338 (2.7%)
+  none: distress question     2/335 (0.6%)             7/338 (2.1%)
+
+  crisis at crisis, per kind  en                       fr
+  explicit                    48/56                    39/44
+  passive_wish                51/61                    46/58
+  euphemism                   19/35                    23/34
+  method                      29/45                    17/45
+  plan                        11/33                    10/33
+  past_attempt                16/20                    15/20
+  self_harm                   15/18                    12/18
+  asking_for_friend           10/12                    10/12
+  distress caught, per kind: en hopeless 19/30, cannot_go_on 10/17, cannot_cope
+  8/18, worthless 10/18, burden 12/13, overwhelmed 13/18; fr 17/30, 10/17,
+  14/18, 8/18, 8/13, 13/18.
+
 Floors below are set just under the after-figures, as regressions guards.
 """
 

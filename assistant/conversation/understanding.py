@@ -40,15 +40,18 @@ class Understood:
 class Understanding:
     """Safety detector and NLU model for one language, each loaded once."""
 
-    def __init__(self, lang: str, model: DialogueModel):
+    def __init__(self, lang: str, model: DialogueModel,
+                 crisis_intent_min_confidence: float = CRISIS_INTENT_MIN_CONFIDENCE):
+        """`crisis_intent_min_confidence` is for measuring other thresholds (benchmarks/bench_safety.py)."""
         self.lang = lang
         self._detector = SafetyDetector.load(lang)
         self._model = model
+        self._crisis_intent_min_confidence = crisis_intent_min_confidence
 
     def __call__(self, text: str) -> Understood:
         finding = self._detector.assess(text)
         parse = self._model.parse(text)
-        suspected = (parse.intent == CRISIS and parse.confidence >= CRISIS_INTENT_MIN_CONFIDENCE
+        suspected = (parse.intent == CRISIS and parse.confidence >= self._crisis_intent_min_confidence
                      and not self._detector.excluded(text))
         if parse.intent == CRISIS:
             parse = replace(parse, intent="out_of_scope")

@@ -58,10 +58,16 @@ LEVELS: Final = (CRISIS, DISTRESS, BODY)
 KINDS: Final[dict[str, tuple[str, ...]]] = {
     CRISIS: ("explicit", "passive_wish", "euphemism", "method", "plan", "past_attempt",
              "self_harm", "asking_for_friend"),
-    DISTRESS: ("hopeless", "cannot_go_on", "cannot_cope", "worthless", "burden", "overwhelmed"),
+    DISTRESS: ("hopeless", "cannot_go_on", "cannot_cope", "worthless", "burden", "overwhelmed", "own_death"),
     BODY: ("dizzy", "chest_pain", "breathless", "faint", "unwell", "fall"),
 }
-"""Every kind a rule of each level may report; the response and the clinician report rely on these."""
+"""Every kind a rule of each level may report; the response and the clinician report rely on these.
+
+``own_death`` is the broad distress net: the speaker's own death, dying, not
+being here, not waking, disappearing or wanting it all to stop, said without
+a wish, plan or means that the crisis rules recognise. Such words are too
+often a crisis said softly to be let pass, and too often mere reflection to
+get the full script: they get the direct question."""
 
 ASSESSMENT_ORDER: Final = ((CRISIS, None), (BODY, True), (DISTRESS, None), (BODY, False))
 """Which finding wins when several levels match: (level, urgent or None for any).
@@ -81,7 +87,7 @@ _NORMALISE_KEYS: Final = {"apostrophe", "words", "fillers", "rewrites"}
 _STATEMENT_KEYS: Final = {"joiners", "openers"}
 _REWRITE_KEYS: Final = {"from", "to"}
 _PHRASE: Final = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
-_RULE_KEYS: Final = {"id", "patterns", "with_any"}
+_RULE_KEYS: Final = {"id", "patterns", "with_any", "unless_any"}
 _BODY_RULE_KEYS: Final = _RULE_KEYS | {"urgent"}
 _BODY_KIND_KEYS: Final = {"urgent", "rules"}
 _EXCLUSION_KEYS: Final = {"id", "patterns", "levels"}
@@ -130,7 +136,16 @@ class _Rule:
     id: str
     pattern: re.Pattern[str]
     with_any: re.Pattern[str] | None
+    unless_any: re.Pattern[str] | None
+    """Words that, anywhere in the utterance, mean this rule's meaning is not there:
+    a broad net ("how high can ... fall and survive") that must not fire on a
+    question about a grandchild's or a pet's safety."""
     urgent: bool
+
+    def matches(self, laid_out: str) -> bool:
+        return bool(self.pattern.search(laid_out)
+                    and (self.with_any is None or self.with_any.search(laid_out))
+                    and not (self.unless_any is not None and self.unless_any.search(laid_out)))
 
     def finding(self) -> SafetyFinding:
         return SafetyFinding(self.level, self.kind, self.id, self.urgent)
@@ -224,9 +239,7 @@ class SafetyDetector:
             for rule in self._rules[level]:
                 if urgent is not None and rule.urgent != urgent:
                     continue
-                if rule.pattern.search(seen[level]) and (
-                    rule.with_any is None or rule.with_any.search(seen[level])
-                ):
+                if rule.matches(seen[level]):
                     return rule.finding()
         return None
 
@@ -506,12 +519,11 @@ class _Compiler:
         self.rule_ids.add(rule_id)
         owner = f"rule {rule_id!r}"
         pattern = self._pattern_list(entry.get("patterns"), owner, "patterns", rule_id)
-        with_any = None
-        if "with_any" in entry:
-            with_any = self._pattern_list(entry["with_any"], owner, "with_any", rule_id)
+        with_any, unless_any = (self._pattern_list(entry[key], owner, key, rule_id) if key in entry else None
+                                for key in ("with_any", "unless_any"))
         if "urgent" in entry:
             urgent = self._flag(entry["urgent"], owner, rule_id)
-        return _Rule(level, kind, str(rule_id), pattern, with_any, urgent)
+        return _Rule(level, kind, str(rule_id), pattern, with_any, unless_any, urgent)
 
     def _flag(self, value: Any, owner: str, where: Any) -> bool:
         if not isinstance(value, bool):
