@@ -128,6 +128,18 @@ It is read only as totals per kind, never line by line. BEFORE any change:
   8/18, worthless 10/18, burden 12/13, overwhelmed 13/18; fr 17/30, 10/17,
   14/18, 8/18, 8/13, 13/18.
 
+AFTER the changes of branch safety3 (a broad "own death" distress net, rules
+with words that rule them out, patterns widened on the tuning corpus only):
+
+  detector alone              en                       fr
+  crisis at crisis            217/280 (77.5%)          198/264 (75.0%)
+  crisis at crisis|distress   221/280 (78.9%)          201/264 (76.1%)
+  distress caught             79/114 (69.3%)           76/114 (66.7%)
+  distress as full crisis     4/114 (3.5%)             6/114 (5.3%)
+  body caught                 11/14 (78.6%)            10/14 (71.4%)
+  none: full crisis           4/335 (1.2%)             9/338 (2.7%)
+  none: distress question     0/335 (0.0%)             2/338 (0.6%)
+
 Floors below are set just under the after-figures, as regressions guards.
 """
 
@@ -150,10 +162,15 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                        "max_none_as_crisis": 0.01},
     ("spoken", "fr"): {"crisis_at_crisis": 0.83, "crisis_at_least_distress": 0.84, "distress_caught": 0.83,
                        "max_none_as_crisis": 0.015},
+    ("blind", "en"): {"crisis_at_crisis": 0.77, "crisis_at_least_distress": 0.78, "distress_caught": 0.69,
+                      "max_none_as_crisis": 0.015},
+    ("blind", "fr"): {"crisis_at_crisis": 0.74, "crisis_at_least_distress": 0.76, "distress_caught": 0.66,
+                      "max_none_as_crisis": 0.03},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
 MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
-             "spoken": {"crisis": 150, "distress": 80, "none": 250}}
+             "spoken": {"crisis": 150, "distress": 80, "none": 250},
+             "blind": {"crisis": 250, "distress": 100, "none": 300}}
 
 
 @pytest.mark.parametrize(("name", "lang"), sorted(SETS))
