@@ -35,7 +35,9 @@ def test_a_spoken_check_in_end_to_end(live, home, tmp_path):
         speak(espeak("four", tmp_path / "four.wav", "en-us", 120))
         energy = assistant.listening("number", after=asked + 1)
         speak(espeak("skip", tmp_path / "skip.wav", "en-gb", 130))
-        checkin = assistant.events[assistant.wait_for(is_event("checkin"), after=energy)]
+        sleep = assistant.listening("number", after=energy + 1)
+        speak(espeak("skip", tmp_path / "skip.wav", "en-gb", 130))
+        checkin = assistant.events[assistant.wait_for(is_event("checkin"), after=sleep)]
     finally:
         recorder.terminate()
         recorder.wait()
@@ -61,7 +63,7 @@ def test_stop_interrupts_breathing_and_a_crisis_sentence_is_answered(live, home,
     speak(espeak("breathing please", tmp_path / "again.wav", "en-gb", 130))
     begun = assistant.wait_for(is_event("exercise", state="started"), after=again)
     inhale = assistant.wait_for(is_event("say", text="In"), after=begun)
-    assistant.wait_for(is_event("pause"), after=inhale)
+    assistant.wait_for(is_event("say", text="two"), after=inhale)  # counted breathing: said between the counts
     speak(espeak("I want to kill myself", tmp_path / "crisis.wav", "en-gb", 130))
     alarm = assistant.wait_for(is_event("safety", level="crisis"), after=begun)
     assert assistant.events[alarm - 1]["event"] in ("heard", "exercise")
