@@ -18,18 +18,17 @@ import yaml
 from assistant.conversation.periods import PeriodReader
 from assistant.conversation.scores import Scale
 from assistant.conversation.state import Owner, Prompt, Question
+from assistant.conversation.understanding import FEELINGS_FILE
 from assistant.dialogue.engine import Dialogue, Parse
 from assistant.journal.store import Journal, JournalError, attempt
 from assistant.journal.summaries import summarise
 from assistant.languages import LANGUAGE_DATA
 from assistant.messages import message
-from assistant.paths import PROJECT_ROOT
 from assistant.safety.response import SafetyResponder
 from assistant.session.clock import Clock
 from assistant.session.inbox import Utterance
 from assistant.session.session import Session
 
-FEELINGS_FILE = PROJECT_ROOT / "conversation" / "feelings.yml"
 LOW_MOOD_SCORE = 2
 """A check-in mood (or last night's sleep) at or below this brings a suggestion that fits the moment."""
 CHECKIN_QUESTIONS = {"action_record_energy": "energy", "action_record_sleep": "sleep"}

@@ -15,8 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Final
 
+import yaml
+
+from assistant.conversation.asking import UNCLEAR_INTENTS
 from assistant.dialogue.engine import DialogueModel, Parse
+from assistant.paths import PROJECT_ROOT
 from assistant.safety.detector import BODY, CRISIS, DISTRESS, SafetyDetector, SafetyFinding
+from assistant.text import fold
+
+FEELINGS_FILE: Final = PROJECT_ROOT / "conversation" / "feelings.yml"
 
 CRISIS_INTENT_MIN_CONFIDENCE: Final = 0.9
 """The classifier's `crisis` intent raises the distress question from this confidence.
@@ -47,6 +54,10 @@ class Understanding:
         self._detector = SafetyDetector.load(lang)
         self._model = model
         self._crisis_intent_min_confidence = crisis_intent_min_confidence
+        unplaced = yaml.safe_load(FEELINGS_FILE.read_text(encoding="utf-8"))["unplaced"]
+        self._unplaced_intent: str = unplaced["intent"]
+        self._feeling_openers = tuple(fold(opener) + " " for opener in unplaced["openers"][lang])
+        """A feeling in words the NLU does not know still opens like one ("i feel ...")."""
 
     def __call__(self, text: str) -> Understood:
         finding = self._detector.assess(text)
@@ -59,4 +70,6 @@ class Understanding:
             finding = CLASSIFIER_FINDING
         if finding is not None and finding.level == CRISIS:
             parse = replace(parse, intent=CRISIS, confidence=1.0)
+        elif finding is None and parse.intent in UNCLEAR_INTENTS and fold(text).startswith(self._feeling_openers):
+            parse = replace(parse, intent=self._unplaced_intent)
         return Understood(parse, finding)
