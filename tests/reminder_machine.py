@@ -17,7 +17,6 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
 
 from assistant.app import build_conversation, load_parts, notice_printer
 from assistant.paths import Home
@@ -93,12 +92,10 @@ class _User:
                     self.ended = True
                     self.inbox.put(None)
 
-    def __iter__(self) -> Iterator[str]:
-        while True:
-            line = self.inbox.get()
-            if line is None:
-                return
-            yield line
+    def readline(self, limit: int = -1) -> str:
+        """The next line the user says ("" once the conversation is to end), as a stream gives it."""
+        line = self.inbox.get()
+        return "" if line is None else line
 
 
 def converse_at(home: Path, models: dict, now: str, lines: list[Line] = (), answers: dict | None = None,

@@ -40,7 +40,7 @@ def test_a_newer_schema_is_refused_without_touching_the_data(tmp_path):
     journal = Journal(tmp_path / "journal.db")
     journal.add_checkin(3, 3, "en")
     journal.set_meta("schema_version", str(SCHEMA_VERSION + 1))
-    with pytest.raises(JournalError, match="schema 3; this version knows schema 2") as refused:
+    with pytest.raises(JournalError, match=f"schema {SCHEMA_VERSION + 1}; this version knows schema {SCHEMA_VERSION}") as refused:
         Journal(tmp_path / "journal.db")
     assert refused.value.kind == "newer"
     journal.set_meta("schema_version", str(SCHEMA_VERSION))
@@ -170,7 +170,7 @@ def test_restoring_skips_damaged_copies_and_copies_from_a_newer_version(tmp_path
         file.write(b"garbage" * 10)
     target = tmp_path / "restored.db"
     usable = lambda connection: connection.execute("select value from meta where key = 'schema_version'"
-                                                   ).fetchone()[0] == "2"
+                                                   ).fetchone()[0] == str(SCHEMA_VERSION)
     assert backups.restore_newest(target, usable) == good and newer.path.exists()
     assert Journal(target).checkins()[0]["mood"] == 3
 

@@ -36,6 +36,11 @@ CLASSIFIER_FINDING: Final = SafetyFinding(DISTRESS, "classifier", "crisis_intent
 """What the classifier alone can report: a suspicion, answered with the distress question."""
 
 
+def _unalarmed(finding: SafetyFinding | None) -> bool:
+    """Nothing the safety layer acts on outside an exercise: no finding, or a mild body sign."""
+    return finding is None or (finding.level == BODY and not finding.urgent)
+
+
 @dataclass(frozen=True)
 class Understood:
     parse: Parse
@@ -66,10 +71,10 @@ class Understanding:
                      and not self._detector.excluded(text))
         if parse.intent == CRISIS:
             parse = replace(parse, intent="out_of_scope")
-        if suspected and (finding is None or (finding.level == BODY and not finding.urgent)):
+        if suspected and _unalarmed(finding):
             finding = CLASSIFIER_FINDING
         if finding is not None and finding.level == CRISIS:
             parse = replace(parse, intent=CRISIS, confidence=1.0)
-        elif finding is None and parse.intent in UNCLEAR_INTENTS and fold(text).startswith(self._feeling_openers):
+        elif _unalarmed(finding) and parse.intent in UNCLEAR_INTENTS and fold(text).startswith(self._feeling_openers):
             parse = replace(parse, intent=self._unplaced_intent)
         return Understood(parse, finding)
