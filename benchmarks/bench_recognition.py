@@ -60,7 +60,7 @@ OUT_OF_GRAMMAR = [("I want to die", Expectation("number")), ("I don't want to be
                   ("I want to kill myself", Expectation("free", ("breathing", "check-in", "how have I been"))),
                   ("no I don't want breathing today", Expectation("free", ("breathing", "check-in", "goodbye")))]
 """Sentences said when a short answer was expected: they must not come back as one."""
-MENU_CANDIDATES = ["breathing", "check-in", "how have I been", "how I feel", "how am I doing", "mood", "my mood",
+MENU_CANDIDATES = ["breathing", "check-in", "how have I been", "how I've been", "how I feel", "how am I doing", "mood", "my mood",
                    "my week", "summary", "meditation", "grounding", "relax", "hello", "hello there", "goodbye",
                    "talk to someone"]
 """Phrases a menu could offer; each is tested with all of them offered (a harder menu than any real one)."""

@@ -166,7 +166,7 @@ def test_slower_mid_question_repeats_it_slower_and_keeps_the_question(converse, 
 
 def test_repeat_says_the_last_prompt_again(converse):
     texts = said(converse(["hello", "sorry what did you say"]))
-    assert texts[-1] == texts[-2] == "Hello. You can say: breathing, check-in, or how I've been."
+    assert texts[-1] == texts[-2] == "Hello. You can say: breathing, check-in, or how am I doing."
 
 
 def test_help_names_what_the_assistant_does(converse):
@@ -265,7 +265,7 @@ def test_universal_commands_mid_check_in_keep_the_question(converse, home):
 
 def test_stop_and_pause_with_nothing_running_say_so(converse):
     texts = said(converse(["stop", "pause"]))
-    assert texts[-2:] == ["Nothing is running right now. You can say: breathing, check-in, or how I've been."] * 2
+    assert texts[-2:] == ["Nothing is running right now. You can say: breathing, check-in, or how am I doing."] * 2
 
 
 def test_speech_settings_are_used_by_the_voice(converse, home):
