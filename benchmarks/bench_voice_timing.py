@@ -9,6 +9,14 @@ own leading silence (espeak-ng starts a few milliseconds in) is taken off, and
 errors are counted from their median (the sound card's fixed delay), so only
 timing errors remain.
 
+The recording is placed on our own clock, not counted at its nominal rate: the
+null sink's sample clock runs about 150 parts per million fast against
+CLOCK_MONOTONIC (measured here: 16,002.4 samples a second), which alone would
+read as +9 ms of drift a minute in cues that a listener hears on time. The
+monitor is read live, every block stamped with the moment it arrived, and a
+straight line through (samples so far, arrival time) maps each sample to our
+clock; both figures are printed.
+
 Figures: drift (the error over the last minute against the first, and the slope
 of a line through all errors) and jitter (standard deviation and largest error).
 Targets: under 50 ms at the end, no accumulating drift.
@@ -24,7 +32,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import wave
 from pathlib import Path
 
 import numpy as np
@@ -42,13 +49,41 @@ TARGET_MS = 50
 
 
 def onsets(samples: np.ndarray) -> np.ndarray:
-    """Seconds at which sound starts after at least SILENCE_BEFORE_ONSET_S of silence."""
+    """Sample indices at which sound starts after at least SILENCE_BEFORE_ONSET_S of silence."""
     voiced = np.nonzero(np.abs(samples.astype(np.int32)) > VOICED_LEVEL)[0]
     if not len(voiced):
-        return np.zeros(0)
+        return np.zeros(0, np.int64)
     gaps = np.diff(voiced) > SILENCE_BEFORE_ONSET_S * RECORDING_RATE_HZ
-    starts = np.concatenate([voiced[:1], voiced[1:][gaps]])
-    return starts / RECORDING_RATE_HZ
+    return np.concatenate([voiced[:1], voiced[1:][gaps]])
+
+
+class LiveRecording:
+    """The speaker's monitor read as it plays, each block stamped with its arrival on our clock."""
+
+    BLOCK_BYTES = 320
+    """10 ms of 16 kHz int16: small blocks, so arrival stamps follow the sound server closely."""
+
+    def __init__(self, device: str):
+        self._process = subprocess.Popen(["parec", f"--device={device}", "--raw", "--format=s16le",
+                                          f"--rate={RECORDING_RATE_HZ}", "--channels=1", "--latency-msec=10"],
+                                         stdout=subprocess.PIPE)
+        self._blocks: list[np.ndarray] = []
+        self._arrivals: list[float] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        while block := self._process.stdout.read(self.BLOCK_BYTES):
+            self._blocks.append(np.frombuffer(block, "<i2"))
+            self._arrivals.append(time.monotonic())
+
+    def stop(self) -> tuple[np.ndarray, np.ndarray]:
+        """The samples, and the line (slope, intercept) that maps a sample index to time.monotonic()."""
+        self._process.send_signal(signal.SIGINT)
+        self._process.wait(timeout=30)
+        self._reader.join(timeout=30)
+        counts = np.cumsum([len(block) for block in self._blocks])
+        return np.concatenate(self._blocks), np.polyfit(counts, np.array(self._arrivals), 1)
 
 
 def cue_lead_s(text: str, voice: str, rate_wpm: float) -> float:
@@ -62,6 +97,32 @@ def cue_lead_s(text: str, voice: str, rate_wpm: float) -> float:
         audio = read_wav(path)
     voiced = np.nonzero(np.abs(audio.samples.astype(np.int32)) > VOICED_LEVEL)[0]
     return voiced[0] / audio.sample_rate_hz
+
+
+def cue_errors(found: np.ndarray, cues: list[dict], leads: dict[str, float]
+               ) -> tuple[list[tuple[float, float]], list[float], int]:
+    """Each cue's onset error against its schedule, from onset times `found` (seconds on one clock with the events).
+
+    Returns (due s, error ms) per cue found, the in-process hand-off error (ms) of
+    each, and how many cues were not found. The first "In" anchors the schedule.
+    """
+    first_in_s = cues[0]["arrived"]
+    counts = {"In": 0, "Out": 0}
+    scheduled = []
+    for cue in cues:
+        scheduled.append((cue["text"], 10.0 * counts[cue["text"]] + (4.0 if cue["text"] == "Out" else 0.0)))
+        counts[cue["text"]] += 1
+    first_onset = found[np.argmin(np.abs(found - (first_in_s + leads["In"])))]
+    errors_ms, emitted_ms, missing = [], [], 0
+    for cue, (text, due_s) in zip(cues, scheduled):
+        expected = first_onset + due_s + leads[text] - leads["In"]
+        nearest = found[np.argmin(np.abs(found - expected))] if len(found) else None
+        if nearest is None or abs(nearest - expected) > MATCH_WINDOW_S:
+            missing += 1
+            continue
+        errors_ms.append((due_s, 1000 * (nearest - expected)))
+        emitted_ms.append(1000 * ((cue["arrived"] - first_in_s) - due_s))
+    return errors_ms, emitted_ms, missing
 
 
 def run_exercise(minutes: int, log: EventLog) -> None:
@@ -109,10 +170,7 @@ def main() -> None:
 
             settings = load_parts(Home.from_environment(), "en").settings
             leads = {cue: cue_lead_s(cue, settings.voice.name["en"], settings.voice.rate_wpm) for cue in ("In", "Out")}
-            recording = folder / "speaker.wav"
-            recording_started = time.monotonic()
-            recorder = subprocess.Popen(["parecord", f"--device={SPEAKER}.monitor", "--file-format=wav",
-                                         f"--rate={RECORDING_RATE_HZ}", "--channels=1", str(recording)])
+            recorder = LiveRecording(f"{SPEAKER}.monitor")
             time.sleep(1.0)
             log = EventLog()
             started = time.monotonic()
@@ -120,32 +178,17 @@ def main() -> None:
             worker.start()
             worker.join()
             time.sleep(1.0)
-            recorder.send_signal(signal.SIGINT)
-            recorder.wait(timeout=30)
+            samples, to_our_clock = recorder.stop()
             print(f"({time.monotonic() - started:.0f} s on the real clock; load average {os.getloadavg()})")
-        with wave.open(str(recording), "rb") as sound:
-            samples = np.frombuffer(sound.readframes(sound.getnframes()), "<i2")
-    found = onsets(samples)
+    samples_per_s = 1 / to_our_clock[0]
+    print(f"the sound server's clock: {samples_per_s:.1f} samples a second by ours "
+          f"({(samples_per_s / RECORDING_RATE_HZ - 1) * 1e6:+.0f} ppm)")
+    starts = onsets(samples)
     cues = [event for event in log.events if event["event"] == "say" and event["text"] in ("In", "Out")]
-    first_in_s = cues[0]["arrived"]
-    counts = {"In": 0, "Out": 0}
-    scheduled = []
-    for cue in cues:
-        scheduled.append((cue["text"], 10.0 * counts[cue["text"]] + (4.0 if cue["text"] == "Out" else 0.0)))
-        counts[cue["text"]] += 1
-    # The first "In" anchors the recording: its onset is where the schedule starts.
-    rough = first_in_s - recording_started + leads["In"]
-    first_onset = found[np.argmin(np.abs(found - rough))]
-    errors_ms, missing = [], 0
-    emitted_ms = []
-    for cue, (text, due_s) in zip(cues, scheduled):
-        expected = first_onset + due_s + leads[text] - leads["In"]
-        nearest = found[np.argmin(np.abs(found - expected))] if len(found) else None
-        if nearest is None or abs(nearest - expected) > MATCH_WINDOW_S:
-            missing += 1
-            continue
-        errors_ms.append((due_s, 1000 * (nearest - expected)))
-        emitted_ms.append(1000 * ((cue["arrived"] - first_in_s) - due_s))
+    errors_ms, emitted_ms, missing = cue_errors(np.polyval(to_our_clock, starts), cues, leads)
+    nominal_ms, _, _ = cue_errors(to_our_clock[1] + starts / RECORDING_RATE_HZ, cues, leads)
+    print(f"(counted at the nominal {RECORDING_RATE_HZ} samples a second instead, the drift would read "
+          f"{np.polyfit([d / 60 for d, _ in nominal_ms], [e for _, e in nominal_ms], 1)[0]:+.2f} ms per minute)")
     for minute in range(int(max(d for d, _ in errors_ms) // 60) + 1):
         chosen = [(e, m) for (d, e), m in zip(errors_ms, emitted_ms) if minute * 60 <= d < (minute + 1) * 60]
         print(f"  minute {minute + 1}: at the speaker {np.mean([e for e, _ in chosen]):+6.1f} ms, handed to the voice "
@@ -159,7 +202,7 @@ def main() -> None:
     last_minute = error[due >= due.max() - 60]
     first_minute = error[due <= 60]
     emitted = np.array(emitted_ms) - np.median(emitted_ms)
-    print(f"cues: {len(scheduled)} scheduled ('In' every 10 s, 'Out' 4 s after), {len(error)} found in the "
+    print(f"cues: {len(cues)} scheduled ('In' every 10 s, 'Out' 4 s after), {len(error)} found in the "
           f"recording, {missing} not found within {MATCH_WINDOW_S} s")
     print(f"onset error at the speaker against the schedule: mean {error.mean():+.1f} ms, jitter (sd) "
           f"{error.std():.1f} ms, largest {np.abs(error).max():.1f} ms")
