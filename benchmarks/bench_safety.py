@@ -4,8 +4,8 @@ Prints, for the tuning corpus (tests/safety/<level>_<lang>.txt) and the held-out
 sets (heldout_<lang>.txt, short written statements; spoken_<lang>.txt, long
 spoken turns, composites and recogniser output; blind_<lang>.txt, typed to a
 chatbot or said to a phone at night, with many hard negatives), for the
-detector alone and for the whole layer (detector + the trained crisis intent,
-as `assistant nlu` reports it): crisis caught at the crisis level and at
+detector alone and for the whole layer (detector + the trained crisis intent +
+the meaning net, as `assistant nlu` reports it): crisis caught at the crisis level and at
 crisis-or-distress, distress caught and over-reacted to, body signs caught, and
 full crisis / distress question on non-crisis lines. Targets (issue 8, on a
 held-out set): crisis at crisis >= 97% per language, at crisis-or-distress 100%,

@@ -8,6 +8,9 @@ classifier over-fires, and the distress level answers a suspicion with one
 caring question, while only the rules can confirm a crisis. The classifier is not
 believed on words the detector knows to be an idiom, a negation or someone
 else's story ("this weather is killing me", "I would never hurt myself").
+The third signal, the meaning net (assistant/safety/meaning.py), hears what
+neither knows by its words; it only asks the distress question, and only when
+the detector found nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from assistant.conversation.asking import UNCLEAR_INTENTS
 from assistant.dialogue.engine import DialogueModel, Parse
 from assistant.paths import PROJECT_ROOT
 from assistant.safety.detector import BODY, CRISIS, DISTRESS, SafetyDetector, SafetyFinding
+from assistant.safety.meaning import stored_net
 from assistant.text import fold
 
 FEELINGS_FILE: Final = PROJECT_ROOT / "conversation" / "feelings.yml"
@@ -34,6 +38,8 @@ feelings faster than they add caught crisis or distress lines."""
 
 CLASSIFIER_FINDING: Final = SafetyFinding(DISTRESS, "classifier", "crisis_intent")
 """What the classifier alone can report: a suspicion, answered with the distress question."""
+MEANING_FINDING: Final = SafetyFinding(DISTRESS, "meaning", "sentence_embedding")
+"""What the meaning net alone can report: the same suspicion, from words like a crisis corpus line."""
 
 
 def _unalarmed(finding: SafetyFinding | None) -> bool:
@@ -58,6 +64,7 @@ class Understanding:
         self.lang = lang
         self._detector = SafetyDetector.load(lang)
         self._model = model
+        self._meaning = stored_net()
         self._crisis_intent_min_confidence = crisis_intent_min_confidence
         unplaced = yaml.safe_load(FEELINGS_FILE.read_text(encoding="utf-8"))["unplaced"]
         self._unplaced_intent: str = unplaced["intent"]
@@ -73,6 +80,8 @@ class Understanding:
             parse = replace(parse, intent="out_of_scope")
         if suspected and _unalarmed(finding):
             finding = CLASSIFIER_FINDING
+        elif finding is None and self._meaning.suspects(self._detector.prepare(text).splitlines()):
+            finding = MEANING_FINDING
         if finding is not None and finding.level == CRISIS:
             parse = replace(parse, intent=CRISIS, confidence=1.0)
         elif _unalarmed(finding) and parse.intent in UNCLEAR_INTENTS and fold(text).startswith(self._feeling_openers):
