@@ -140,6 +140,20 @@ with words that rule them out, patterns widened on the tuning corpus only):
   none: full crisis           4/335 (1.2%)             9/338 (2.7%)
   none: distress question     0/335 (0.0%)             2/338 (0.6%)
 
+AFTER the changes of branch patterns (crisis rules by kind of meaning for means
+asked loosely, quiet plans, envy of the dead, past attempts and typed spellings,
+written against new tuning lines only; these sets were read only as totals):
+
+  detector alone              en                       fr
+  spoken crisis at crisis     162/180 (90.0%)          162/188 (86.2%)
+  spoken crisis|distress      162/180 (90.0%)          164/188 (87.2%)
+  spoken none: full crisis    1/287 (0.3%)             4/295 (1.4%)
+  blind crisis at crisis      219/280 (78.2%)          203/264 (76.9%)
+  blind crisis|distress       223/280 (79.6%)          206/264 (78.0%)
+  blind none: full crisis     4/335 (1.2%)             10/338 (3.0%)
+  (heldout and the distress and body figures unchanged; French blind gained
+  one false full crisis, at the 3% ceiling.)
+
 Floors below are set just under the after-figures, as regressions guards.
 """
 
@@ -158,13 +172,13 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                         "max_none_as_crisis": 0.01},
     ("heldout", "fr"): {"crisis_at_crisis": 0.99, "crisis_at_least_distress": 0.99, "distress_caught": 0.98,
                         "max_none_as_crisis": 0.01},
-    ("spoken", "en"): {"crisis_at_crisis": 0.88, "crisis_at_least_distress": 0.88, "distress_caught": 0.86,
+    ("spoken", "en"): {"crisis_at_crisis": 0.89, "crisis_at_least_distress": 0.89, "distress_caught": 0.86,
                        "max_none_as_crisis": 0.01},
-    ("spoken", "fr"): {"crisis_at_crisis": 0.83, "crisis_at_least_distress": 0.84, "distress_caught": 0.83,
+    ("spoken", "fr"): {"crisis_at_crisis": 0.85, "crisis_at_least_distress": 0.86, "distress_caught": 0.83,
                        "max_none_as_crisis": 0.015},
-    ("blind", "en"): {"crisis_at_crisis": 0.77, "crisis_at_least_distress": 0.78, "distress_caught": 0.69,
+    ("blind", "en"): {"crisis_at_crisis": 0.78, "crisis_at_least_distress": 0.79, "distress_caught": 0.69,
                       "max_none_as_crisis": 0.015},
-    ("blind", "fr"): {"crisis_at_crisis": 0.74, "crisis_at_least_distress": 0.76, "distress_caught": 0.66,
+    ("blind", "fr"): {"crisis_at_crisis": 0.76, "crisis_at_least_distress": 0.77, "distress_caught": 0.66,
                       "max_none_as_crisis": 0.03},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
