@@ -21,6 +21,11 @@ detector + net:
 
 The net never gives the full crisis response, so crisis at crisis and full
 crisis on safe lines do not move. Floors below sit just under these figures.
+After the rules grew again (means asked loosely, plans, envy of the dead) and
+the net was refitted, detector + net: crisis at crisis|distress spoken 167/180
+(en), 173/188 (fr), blind 235/280 (en), 216/264 (fr); distress caught spoken
+82/89, 84/95, blind 89/114, 82/114; distress question on safe lines spoken
+4/287, 3/295, blind 5/335, 9/338.
 """
 
 from __future__ import annotations
