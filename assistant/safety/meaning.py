@@ -219,7 +219,9 @@ def fit(lines: list[Labelled], fingerprint: str) -> MeaningNet:
 
 @lru_cache(maxsize=1)
 def stored_net() -> MeaningNet:
-    """The weights in `WEIGHTS_FILE`, loaded once."""
+    """The weights in `WEIGHTS_FILE`, loaded once, with the encoder: loading it (about a second)
+    at start keeps it out of the first sentence's reply."""
+    _encoder()
     return MeaningNet.load()
 
 
