@@ -84,9 +84,9 @@ def test_the_net_hears_what_the_rules_miss_and_stays_quiet_on_everyday_talk(lang
     detector, net = SafetyDetector.load(lang), stored_net()
     for text in UNKNOWN_TO_THE_RULES[lang]:
         assert detector.assess(text) is None, f"the rules now catch {text!r}: pick another sentence"
-        assert net.suspects(detector.prepare(text).splitlines()), text
+        assert net.suspects(detector.statements(text)), text
     for text in EVERYDAY[lang]:
-        assert not net.suspects(detector.prepare(text).splitlines()), text
+        assert not net.suspects(detector.statements(text)), text
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
@@ -109,7 +109,7 @@ def test_held_out_figures_with_the_net(name: str, lang: str) -> None:
         finding = detector.assess(text)
         if finding is not None:
             return finding.level
-        return "distress" if net.suspects(detector.prepare(text).splitlines()) else None
+        return "distress" if net.suspects(detector.statements(text)) else None
 
     figures = evaluate(level_of, read_corpus(HELD_OUT / f"{name}_{lang}.txt"))
     print("\n" + "\n".join(figures.lines(f"[{lang}] {name}, detector + net")))

@@ -80,7 +80,7 @@ class Understanding:
             parse = replace(parse, intent="out_of_scope")
         if suspected and _unalarmed(finding):
             finding = CLASSIFIER_FINDING
-        elif finding is None and self._meaning.suspects(self._detector.prepare(text).splitlines()):
+        elif finding is None and self._meaning.suspects(self._detector.statements(text)):
             finding = MEANING_FINDING
         if finding is not None and finding.level == CRISIS:
             parse = replace(parse, intent=CRISIS, confidence=1.0)

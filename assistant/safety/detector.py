@@ -221,9 +221,13 @@ class SafetyDetector:
         """The canonical form patterns are written against (see the pattern file header)."""
         return self._normaliser(text)
 
+    def statements(self, text: str, level: str = CRISIS) -> list[str]:
+        """The normalised pieces of `text` left once the level's exclusions are cut out: what its rules see."""
+        return _pieces(self._laid_out(self.normalise(text), level))
+
     def prepare(self, text: str, level: str = CRISIS) -> str:
-        """Normalised text with the level's exclusions cut out (one piece per line): what its rules see."""
-        return "\n".join(_pieces(self._laid_out(self.normalise(text), level)))
+        """`statements`, one per line: for test messages that show what the rules saw."""
+        return "\n".join(self.statements(text, level))
 
     def assess(self, text: str) -> SafetyFinding | None:
         """The most serious finding (see `ASSESSMENT_ORDER`), or None.

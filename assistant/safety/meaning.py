@@ -175,7 +175,7 @@ class MeaningNet:
                             bank_is_safe=self.bank_is_safe, fingerprint=np.array(self.fingerprint))
 
     def risk(self, pieces: list[str]) -> float:
-        """How much `pieces` (the statements the rules saw) sound like crisis or distress, from 0 to 1.
+        """How much `pieces` (`SafetyDetector.statements`) sound like crisis or distress, from 0 to 1.
 
         The highest P(crisis) + P(distress) over the pieces of `MIN_WORDS` words or
         more; 0 when there are none, or when the riskiest piece is closer to a safe corpus line than to any crisis or
