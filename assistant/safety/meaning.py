@@ -65,14 +65,15 @@ import yaml
 
 from assistant import LANGUAGES
 from assistant.paths import PROJECT_ROOT
-from assistant.safety.corpus import Labelled, read_corpus
+from assistant.safety.corpus import NONE, Labelled, read_corpus
 from assistant.safety.detector import BODY, CRISIS, DISTRESS
 
 WEIGHTS_FILE: Final = PROJECT_ROOT / "safety" / "meaning.npz"
 TUNING_CORPUS: Final = PROJECT_ROOT / "tests" / "safety"
 """The labelled lines the net is fitted on: the rules' tuning corpus, never the held-out sets."""
-TUNING_FILES: Final = tuple(f"{level}_{lang}.txt" for level in (CRISIS, DISTRESS, BODY, "none") for lang in LANGUAGES)
-CLASSES: Final = (CRISIS, DISTRESS, BODY, "none")
+CLASSES: Final = (CRISIS, DISTRESS, BODY, NONE)
+"""The net's classes, in the order of its weights' columns; the tuning corpus has one file per class and language."""
+TUNING_FILES: Final = tuple(f"{level}_{lang}.txt" for level in CLASSES for lang in LANGUAGES)
 RAISE_DISTRESS_FROM: Final = 0.92
 """P(crisis) + P(distress) from which the net asks the distress question (cross-validated, see above)."""
 REGULARISATION_C: Final = 1.0
@@ -142,7 +143,7 @@ def nlu_examples(path: Path) -> list[str]:
 def training_lines(folder: Path = TUNING_CORPUS) -> list[Labelled]:
     """The tuning corpus, both languages, and the expected answers as safe lines."""
     lines = [line for name in TUNING_FILES for line in read_corpus(folder / name)]
-    return lines + [Labelled("none", "command", phrase) for lang in LANGUAGES for phrase in expected_answers(lang)]
+    return lines + [Labelled(NONE, "command", phrase) for lang in LANGUAGES for phrase in expected_answers(lang)]
 
 
 def fingerprint(lines: list[Labelled]) -> str:
@@ -214,7 +215,7 @@ def fit(lines: list[Labelled], fingerprint: str) -> MeaningNet:
         weights[:, label] = regression.coef_[row]
         bias[label] = regression.intercept_[row]
     kept = labels != CLASSES.index(BODY)
-    return MeaningNet(weights, bias, embedded[kept], labels[kept] == CLASSES.index("none"), fingerprint)
+    return MeaningNet(weights, bias, embedded[kept], labels[kept] == CLASSES.index(NONE), fingerprint)
 
 
 @lru_cache(maxsize=1)
