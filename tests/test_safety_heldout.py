@@ -154,6 +154,21 @@ written against new tuning lines only; these sets were read only as totals):
   (heldout and the distress and body figures unchanged; French blind gained
   one false full crisis, at the 3% ceiling.)
 
+A FOURTH set, tests/safety/fresh_<lang>.txt, was written on 2026-12-02 by
+someone who had read neither the patterns nor any corpus (older people at home,
+texting, young people's slang, long spoken turns; France, Belgium, Switzerland,
+Quebec). The rules were measured on it first and are not tuned on it; the
+meaning net is fitted on it. Detector alone, as first measured:
+
+  fresh                       en                       fr
+  crisis at crisis            146/267 (54.7%)          112/249 (45.0%)
+  crisis at crisis|distress   147/267 (55.1%)          113/249 (45.4%)
+  distress caught             54/113 (47.8%)           63/113 (55.8%)
+  none: full crisis           7/238 (2.9%)             10/244 (4.1%)
+
+Words nobody here wrote are where the rules are weakest: half of such crisis
+lines reach them. The whole layer's figures are in test_safety_meaning.py.
+
 Floors below are set just under the after-figures, as regressions guards.
 """
 
@@ -180,11 +195,16 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                       "max_none_as_crisis": 0.015},
     ("blind", "fr"): {"crisis_at_crisis": 0.76, "crisis_at_least_distress": 0.77, "distress_caught": 0.66,
                       "max_none_as_crisis": 0.03},
+    ("fresh", "en"): {"crisis_at_crisis": 0.54, "crisis_at_least_distress": 0.54, "distress_caught": 0.47,
+                      "max_none_as_crisis": 0.03},
+    ("fresh", "fr"): {"crisis_at_crisis": 0.44, "crisis_at_least_distress": 0.45, "distress_caught": 0.55,
+                      "max_none_as_crisis": 0.045},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
 MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
              "spoken": {"crisis": 150, "distress": 80, "none": 250},
-             "blind": {"crisis": 250, "distress": 100, "none": 300}}
+             "blind": {"crisis": 250, "distress": 100, "none": 300},
+             "fresh": {"crisis": 240, "distress": 100, "none": 230}}
 
 
 @pytest.mark.parametrize(("name", "lang"), sorted(SETS))
