@@ -9,8 +9,10 @@ caring question, while only the rules can confirm a crisis. The classifier is no
 believed on words the detector knows to be an idiom, a negation or someone
 else's story ("this weather is killing me", "I would never hurt myself").
 The third signal, the meaning net (assistant/safety/meaning.py), hears what
-neither knows by its words; it only asks the distress question, and only when
-the detector found nothing.
+neither knows by its words: where the detector found nothing it may ask the
+distress question, and where it found nothing or only distress it may give the
+full crisis response, when an utterance is as close to a crisis as the corpus's
+own crisis lines. It never lowers what the rules found.
 """
 
 from __future__ import annotations
@@ -38,8 +40,18 @@ feelings faster than they add caught crisis or distress lines."""
 
 CLASSIFIER_FINDING: Final = SafetyFinding(DISTRESS, "classifier", "crisis_intent")
 """What the classifier alone can report: a suspicion, answered with the distress question."""
-MEANING_FINDING: Final = SafetyFinding(DISTRESS, "meaning", "sentence_embedding")
-"""What the meaning net alone can report: the same suspicion, from words like a crisis corpus line."""
+MEANING_FINDINGS: Final = {level: SafetyFinding(level, "meaning", "sentence_embedding") for level in (CRISIS, DISTRESS)}
+"""What the meaning net alone can report: a crisis or a suspicion of one, from words like the corpus's lines."""
+
+
+def with_meaning(finding: SafetyFinding | None, meaning: str | None) -> SafetyFinding | None:
+    """`finding` raised by the meaning net's level (`MeaningNet.level`): nothing to distress or crisis,
+    distress to crisis; a crisis or a body sign the rules found stays as it is."""
+    if meaning == CRISIS and (finding is None or finding.level == DISTRESS):
+        return MEANING_FINDINGS[CRISIS]
+    if meaning == DISTRESS and finding is None:
+        return MEANING_FINDINGS[DISTRESS]
+    return finding
 
 
 def _unalarmed(finding: SafetyFinding | None) -> bool:
@@ -80,8 +92,8 @@ class Understanding:
             parse = replace(parse, intent="out_of_scope")
         if suspected and _unalarmed(finding):
             finding = CLASSIFIER_FINDING
-        elif finding is None and self._meaning.suspects(self._detector.statements(text)):
-            finding = MEANING_FINDING
+        if finding is None or finding.level == DISTRESS:
+            finding = with_meaning(finding, self._meaning.level(self._detector.statements(text)))
         if finding is not None and finding.level == CRISIS:
             parse = replace(parse, intent=CRISIS, confidence=1.0)
         elif _unalarmed(finding) and parse.intent in UNCLEAR_INTENTS and fold(text).startswith(self._feeling_openers):

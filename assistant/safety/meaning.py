@@ -73,9 +73,15 @@ TUNING_CORPUS: Final = PROJECT_ROOT / "tests" / "safety"
 """The labelled lines the net is fitted on: the rules' tuning corpus, never the held-out sets."""
 CLASSES: Final = (CRISIS, DISTRESS, BODY, NONE)
 """The net's classes, in the order of its weights' columns; the tuning corpus has one file per class and language."""
-TUNING_FILES: Final = tuple(f"{level}_{lang}.txt" for level in CLASSES for lang in LANGUAGES)
+FRESH_FILES: Final = tuple(f"fresh_{lang}.txt" for lang in LANGUAGES)
+"""Lines of every level written by people who had read neither the patterns nor the corpus: the
+rules are not required to catch them, so they teach the net how others say it."""
+TUNING_FILES: Final = tuple(f"{level}_{lang}.txt" for level in CLASSES for lang in LANGUAGES) + FRESH_FILES
 RAISE_DISTRESS_FROM: Final = 0.92
 """P(crisis) + P(distress) from which the net asks the distress question (cross-validated, see above)."""
+RAISE_CRISIS_FROM: Final = 0.89
+"""P(crisis) from which the net gives the full crisis response, when the nearest line is a crisis line
+(cross-validated, see above)."""
 REGULARISATION_C: Final = 1.0
 """Inverse regularisation of the logistic regression (cross-validated against 3, 10 and 30)."""
 ENCODER_THREADS: Final = 2
@@ -160,45 +166,45 @@ class MeaningNet:
     bias: np.ndarray
     bank: np.ndarray
     """Embeddings of the fitted crisis, distress and safe lines (float32 in memory, int8 in the file)."""
-    bank_is_safe: np.ndarray
-    """For each row of `bank`: whether it is a safe line (level none)."""
+    bank_levels: np.ndarray
+    """For each row of `bank`: its class, an index into `CLASSES`."""
     fingerprint: str
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> "MeaningNet":
         with np.load(path) as stored:
             return cls(stored["weights"], stored["bias"], stored["bank"].astype(np.float32) / BANK_SCALE,
-                       stored["bank_is_safe"], str(stored["fingerprint"]))
+                       stored["bank_levels"], str(stored["fingerprint"]))
 
     def save(self, path: Path = WEIGHTS_FILE) -> None:
         bank = np.round(self.bank * BANK_SCALE).astype(np.int8)
         np.savez_compressed(path, weights=self.weights, bias=self.bias, bank=bank,
-                            bank_is_safe=self.bank_is_safe, fingerprint=np.array(self.fingerprint))
+                            bank_levels=self.bank_levels, fingerprint=np.array(self.fingerprint))
 
-    def risk(self, pieces: list[str]) -> float:
-        """How much `pieces` (`SafetyDetector.statements`) sound like crisis or distress, from 0 to 1.
+    def level(self, pieces: list[str]) -> str | None:
+        """What `pieces` (`SafetyDetector.statements`) call for: `CRISIS`, `DISTRESS` or None.
 
-        The highest P(crisis) + P(distress) over the pieces of `MIN_WORDS` words or
-        more; 0 when there are none, or when the riskiest piece is closer to a safe corpus line than to any crisis or
-        distress line."""
+        Only pieces of `MIN_WORDS` words or more count, and only the riskiest one
+        (highest P(crisis) + P(distress)): crisis when its P(crisis) reaches
+        `RAISE_CRISIS_FROM` and its nearest corpus line is a crisis line; distress
+        when its risk reaches `RAISE_DISTRESS_FROM` and its nearest line is not a safe one."""
         pieces = [piece for piece in pieces if len(piece.split()) >= MIN_WORDS]
         if not pieces:
-            return 0.0
+            return None
         embedded = embed(pieces)
         logits = embedded @ self.weights + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         probabilities = np.exp(logits)
         probabilities /= probabilities.sum(axis=1, keepdims=True)
-        risks = probabilities[:, 0] + probabilities[:, 1]
+        crisis, distress = CLASSES.index(CRISIS), CLASSES.index(DISTRESS)
+        risks = probabilities[:, crisis] + probabilities[:, distress]
         riskiest = int(np.argmax(risks))
-        similarity = self.bank @ embedded[riskiest]
-        if similarity[self.bank_is_safe].max() > similarity[~self.bank_is_safe].max():
-            return 0.0
-        return float(risks[riskiest])
-
-    def suspects(self, pieces: list[str]) -> bool:
-        """Whether the distress question should be asked."""
-        return self.risk(pieces) >= RAISE_DISTRESS_FROM
+        nearest = int(self.bank_levels[np.argmax(self.bank @ embedded[riskiest])])
+        if nearest == crisis and probabilities[riskiest, crisis] >= RAISE_CRISIS_FROM:
+            return CRISIS
+        if nearest != CLASSES.index(NONE) and risks[riskiest] >= RAISE_DISTRESS_FROM:
+            return DISTRESS
+        return None
 
 
 def fit(lines: list[Labelled], fingerprint: str) -> MeaningNet:
@@ -215,7 +221,7 @@ def fit(lines: list[Labelled], fingerprint: str) -> MeaningNet:
         weights[:, label] = regression.coef_[row]
         bias[label] = regression.intercept_[row]
     kept = labels != CLASSES.index(BODY)
-    return MeaningNet(weights, bias, embedded[kept], labels[kept] == CLASSES.index(NONE), fingerprint)
+    return MeaningNet(weights, bias, embedded[kept], labels[kept], fingerprint)
 
 
 @lru_cache(maxsize=1)
