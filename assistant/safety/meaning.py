@@ -1,4 +1,4 @@
-"""The meaning net: a sentence encoder that asks the distress question when the rules hear nothing.
+"""The meaning net: a sentence encoder that hears crisis and distress in words the rules do not know.
 
 Why: the patterns (safety/patterns/) catch the ways of saying it that someone
 wrote down; people also say it in words nobody wrote ("i just want to go to
@@ -10,10 +10,20 @@ English and French alike, and a logistic regression over those embeddings,
 fitted on the labelled safety corpus, says how much an utterance sounds like
 crisis or distress.
 
-Why it may only ask: on hard negatives (grief, loneliness, everyday talk of
-death) the net is right less often than the rules, so it never gives the full
-crisis response and never lowers what the rules found; it raises nothing to
-``distress``, and the distress question's answer decides the rest.
+Why it raises and never lowers: on hard negatives (grief, loneliness,
+everyday talk of death) the net is right less often than the rules, so it never
+lowers what they found. It raises nothing to ``distress`` (the question's answer
+decides the rest), and nothing or distress to ``crisis`` only when the utterance
+is very like the corpus's crisis lines: P(crisis) of at least
+`RAISE_CRISIS_FROM`, and a crisis line its nearest. On lines written by people
+who had read neither the patterns nor the corpus (tests/safety/fresh_*) the
+rules caught only half the crisis lines at the crisis level: the net is fitted
+on those lines too, so that it learns how others say it.
+
+The crisis threshold (0.89) is the lowest at which, cross-validated on the
+tuning corpus with the fresh lines, the net alone gives the full crisis response
+to at most 2% of the hard safe lines in each language (1.4% English, 1.9%
+French); it then hears 31% and 22% of the crisis lines by itself.
 
 Why a nearest-line check: the encoder hears the topic better than its sign,
 so "i want to live to a hundred" sits near "i want to die". The question is
