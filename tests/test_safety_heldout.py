@@ -154,20 +154,31 @@ written against new tuning lines only; these sets were read only as totals):
   (heldout and the distress and body figures unchanged; French blind gained
   one false full crisis, at the 3% ceiling.)
 
-A FOURTH set, tests/safety/fresh_<lang>.txt, was written on 2026-12-02 by
-someone who had read neither the patterns nor any corpus (older people at home,
-texting, young people's slang, long spoken turns; France, Belgium, Switzerland,
-Quebec). The rules were measured on it first and are not tuned on it; the
-meaning net is fitted on it. Detector alone, as first measured:
+A FOURTH and a FIFTH set, tests/safety/fresh_<lang>.txt and fresh2_<lang>.txt,
+were written on 2026-12-02 by people who had read neither the patterns nor any
+corpus (older people at home, texting, young people's slang, long spoken turns;
+France, Belgium, Switzerland, Quebec). Detector alone, as first measured, with
+the patterns of b806a84:
 
-  fresh                       en                       fr
-  crisis at crisis            146/267 (54.7%)          112/249 (45.0%)
-  crisis at crisis|distress   147/267 (55.1%)          113/249 (45.4%)
-  distress caught             54/113 (47.8%)           63/113 (55.8%)
-  none: full crisis           7/238 (2.9%)             10/244 (4.1%)
+  first read                  en                       fr
+  fresh  crisis at crisis     146/267 (54.7%)          112/249 (45.0%)
+  fresh  distress caught      54/113 (47.8%)           63/113 (55.8%)
+  fresh  none: full crisis    7/238 (2.9%)             10/244 (4.1%)
+  fresh2 crisis at crisis     197/285 (69.1%)          190/279 (68.1%)
+  fresh2 distress caught      56/118 (47.5%)           77/115 (67.0%)
+  fresh2 none: full crisis    7/238 (2.9%)             8/247 (3.2%)
 
-Words nobody here wrote are where the rules are weakest: half of such crisis
-lines reach them. The whole layer's figures are in test_safety_meaning.py.
+The rules were then grown on the first set's misses and false alarms, by kind
+of meaning (hopes that an illness or an accident comes, exits said in everyday
+idioms, preparations that only make sense if the speaker will not be there,
+first-person statements in the present, denials said in passing, harmless
+"overdoses"), and measured once on the second, untouched: fresh2 crisis at
+crisis rose only to 205/285 (71.9%) in English and 200/279 (71.7%) in French.
+Rules written from sentences generalise little: most of what they gain is the
+sentences they were written from. They were then grown on the second set too;
+both sets are now tuning lines, and the figures below are regression floors.
+The meaning net is fitted on both. A later set, written before and read after
+the patterns were frozen, is the honest measure (below).
 
 Floors below are set just under the after-figures, as regressions guards.
 """
@@ -187,24 +198,29 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                         "max_none_as_crisis": 0.01},
     ("heldout", "fr"): {"crisis_at_crisis": 0.99, "crisis_at_least_distress": 0.99, "distress_caught": 0.98,
                         "max_none_as_crisis": 0.01},
-    ("spoken", "en"): {"crisis_at_crisis": 0.89, "crisis_at_least_distress": 0.89, "distress_caught": 0.86,
+    ("spoken", "en"): {"crisis_at_crisis": 0.92, "crisis_at_least_distress": 0.92, "distress_caught": 0.90,
                        "max_none_as_crisis": 0.01},
-    ("spoken", "fr"): {"crisis_at_crisis": 0.85, "crisis_at_least_distress": 0.86, "distress_caught": 0.83,
+    ("spoken", "fr"): {"crisis_at_crisis": 0.86, "crisis_at_least_distress": 0.87, "distress_caught": 0.85,
                        "max_none_as_crisis": 0.015},
-    ("blind", "en"): {"crisis_at_crisis": 0.78, "crisis_at_least_distress": 0.79, "distress_caught": 0.69,
-                      "max_none_as_crisis": 0.015},
-    ("blind", "fr"): {"crisis_at_crisis": 0.76, "crisis_at_least_distress": 0.77, "distress_caught": 0.66,
+    ("blind", "en"): {"crisis_at_crisis": 0.79, "crisis_at_least_distress": 0.81, "distress_caught": 0.78,
+                      "max_none_as_crisis": 0.01},
+    ("blind", "fr"): {"crisis_at_crisis": 0.79, "crisis_at_least_distress": 0.80, "distress_caught": 0.70,
                       "max_none_as_crisis": 0.03},
-    ("fresh", "en"): {"crisis_at_crisis": 0.54, "crisis_at_least_distress": 0.54, "distress_caught": 0.47,
-                      "max_none_as_crisis": 0.03},
-    ("fresh", "fr"): {"crisis_at_crisis": 0.44, "crisis_at_least_distress": 0.45, "distress_caught": 0.55,
-                      "max_none_as_crisis": 0.045},
+    ("fresh", "en"): {"crisis_at_crisis": 0.92, "crisis_at_least_distress": 0.92, "distress_caught": 0.86,
+                      "max_none_as_crisis": 0.005},
+    ("fresh", "fr"): {"crisis_at_crisis": 0.95, "crisis_at_least_distress": 0.95, "distress_caught": 0.95,
+                      "max_none_as_crisis": 0.005},
+    ("fresh2", "en"): {"crisis_at_crisis": 0.97, "crisis_at_least_distress": 0.97, "distress_caught": 0.89,
+                       "max_none_as_crisis": 0.005},
+    ("fresh2", "fr"): {"crisis_at_crisis": 0.97, "crisis_at_least_distress": 0.97, "distress_caught": 0.96,
+                       "max_none_as_crisis": 0.005},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
 MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
              "spoken": {"crisis": 150, "distress": 80, "none": 250},
              "blind": {"crisis": 250, "distress": 100, "none": 300},
-             "fresh": {"crisis": 240, "distress": 100, "none": 230}}
+             "fresh": {"crisis": 240, "distress": 100, "none": 230},
+             "fresh2": {"crisis": 270, "distress": 110, "none": 230}}
 
 
 @pytest.mark.parametrize(("name", "lang"), sorted(SETS))

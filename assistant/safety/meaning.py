@@ -16,7 +16,7 @@ lowers what they found. It raises nothing to ``distress`` (the question's answer
 decides the rest), and nothing or distress to ``crisis`` only when the utterance
 is very like the corpus's crisis lines: P(crisis) of at least
 `RAISE_CRISIS_FROM`, and a crisis line its nearest. On lines written by people
-who had read neither the patterns nor the corpus (tests/safety/fresh_*) the
+who had read neither the patterns nor the corpus (tests/safety/fresh_* and fresh2_*) the
 rules caught only half the crisis lines at the crisis level: the net is fitted
 on those lines too, so that it learns how others say it.
 
@@ -83,7 +83,7 @@ TUNING_CORPUS: Final = PROJECT_ROOT / "tests" / "safety"
 """The labelled lines the net is fitted on: the rules' tuning corpus, never the held-out sets."""
 CLASSES: Final = (CRISIS, DISTRESS, BODY, NONE)
 """The net's classes, in the order of its weights' columns; the tuning corpus has one file per class and language."""
-FRESH_FILES: Final = tuple(f"fresh_{lang}.txt" for lang in LANGUAGES)
+FRESH_FILES: Final = tuple(f"{name}_{lang}.txt" for name in ("fresh", "fresh2") for lang in LANGUAGES)
 """Lines of every level written by people who had read neither the patterns nor the corpus: the
 rules are not required to catch them, so they teach the net how others say it."""
 TUNING_FILES: Final = tuple(f"{level}_{lang}.txt" for level in CLASSES for lang in LANGUAGES) + FRESH_FILES
