@@ -175,10 +175,51 @@ first-person statements in the present, denials said in passing, harmless
 "overdoses"), and measured once on the second, untouched: fresh2 crisis at
 crisis rose only to 205/285 (71.9%) in English and 200/279 (71.7%) in French.
 Rules written from sentences generalise little: most of what they gain is the
-sentences they were written from. They were then grown on the second set too;
-both sets are now tuning lines, and the figures below are regression floors.
-The meaning net is fitted on both. A later set, written before and read after
-the patterns were frozen, is the honest measure (below).
+sentences they were written from. They were then grown on the second set too.
+
+A SIXTH set, fresh3_<lang>.txt (long rambling turns, Scots, Caribbean, Indian
+and Australian English, Quebec, Belgian, Swiss and African French, formal old
+people, young people's shorthand, requests to the device), was written at the
+same time and read only once rules and net were frozen on fresh and fresh2.
+Its first read (the rules of 75f4d30, alone; with the meaning net, which had
+C = 10 and a crisis threshold of 0.85, chosen on fresh2 before it was fitted):
+
+  fresh3 first read           en                       fr
+  rules: crisis at crisis     186/284 (65.5%)          180/278 (64.7%)
+  rules: none full crisis     3/237 (1.3%)             11/236 (4.7%)
+  + net: crisis at crisis     230/284 (81.0%)          220/278 (79.1%)
+  + net: none full crisis     4/237 (1.7%)             14/236 (5.9%)
+  the patterns of b806a84 on it: rules 168 (59.2%) and 155 (55.8%), with the
+  net of then 201 (70.8%) and 190 (68.3%); none full crisis 3.0% and 5.5%.
+
+The rules were grown on its misses too, and on two sets of hard safe lines
+(none_<lang>.txt, end): one denial rule per language (a negation, a short gap
+that never crosses into a new statement, a fear or an inability, then any
+crisis phrase) replaced the list of denials that French false alarms kept
+slipping past.
+
+A SEVENTH set, fresh4_<lang>.txt, is HELD OUT: written by outsiders while the
+rules were being tuned on fresh3, never read by whoever tuned them, measured
+once as totals after the patterns (this commit) and the net (fitted on fresh,
+fresh2 and fresh3) were frozen. It is the honest figure for words nobody here
+wrote:
+
+  fresh4 (held out)           en                       fr
+  rules: crisis at crisis     195/273 (71.4%)          216/276 (78.3%)
+  rules: distress caught      86/115 (74.8%)           71/114 (62.3%)
+  rules: none full crisis     4/243 (1.6%)             5/250 (2.0%)
+  + net: crisis at crisis     229/273 (83.9%)          234/276 (84.8%)
+  + net: crisis|distress      231/273 (84.6%)          243/276 (88.0%)
+  + net: distress caught      98/115 (85.2%)           85/114 (74.6%)
+  + net: none full crisis     7/243 (2.9%)             7/250 (2.8%)
+  the session's starting state (b806a84) on it: rules 181 (66.3%) and 188
+  (68.1%); with its net 203 (74.4%) and 214 (77.5%), crisis|distress 76.6% and
+  81.5%, none full crisis 3.3% and 3.6%.
+
+So a session of rules grown on outsiders' words and a net fitted on them gave
+about ten points of crisis recall on words nobody here had seen, and fewer
+false alarms; the issue's 97% is still far off. fresh4 is never to be tuned on:
+write a new set first if it must become tuning lines.
 
 Floors below are set just under the after-figures, as regressions guards.
 """
@@ -200,11 +241,11 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                         "max_none_as_crisis": 0.01},
     ("spoken", "en"): {"crisis_at_crisis": 0.92, "crisis_at_least_distress": 0.92, "distress_caught": 0.90,
                        "max_none_as_crisis": 0.01},
-    ("spoken", "fr"): {"crisis_at_crisis": 0.86, "crisis_at_least_distress": 0.87, "distress_caught": 0.85,
+    ("spoken", "fr"): {"crisis_at_crisis": 0.86, "crisis_at_least_distress": 0.87, "distress_caught": 0.86,
                        "max_none_as_crisis": 0.015},
-    ("blind", "en"): {"crisis_at_crisis": 0.79, "crisis_at_least_distress": 0.81, "distress_caught": 0.78,
+    ("blind", "en"): {"crisis_at_crisis": 0.80, "crisis_at_least_distress": 0.81, "distress_caught": 0.80,
                       "max_none_as_crisis": 0.01},
-    ("blind", "fr"): {"crisis_at_crisis": 0.79, "crisis_at_least_distress": 0.80, "distress_caught": 0.70,
+    ("blind", "fr"): {"crisis_at_crisis": 0.80, "crisis_at_least_distress": 0.81, "distress_caught": 0.71,
                       "max_none_as_crisis": 0.03},
     ("fresh", "en"): {"crisis_at_crisis": 0.92, "crisis_at_least_distress": 0.92, "distress_caught": 0.86,
                       "max_none_as_crisis": 0.005},
@@ -214,13 +255,23 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                        "max_none_as_crisis": 0.005},
     ("fresh2", "fr"): {"crisis_at_crisis": 0.97, "crisis_at_least_distress": 0.97, "distress_caught": 0.96,
                        "max_none_as_crisis": 0.005},
+    ("fresh3", "en"): {"crisis_at_crisis": 0.90, "crisis_at_least_distress": 0.90, "distress_caught": 0.84,
+                       "max_none_as_crisis": 0.005},
+    ("fresh3", "fr"): {"crisis_at_crisis": 0.94, "crisis_at_least_distress": 0.94, "distress_caught": 0.93,
+                       "max_none_as_crisis": 0.005},
+    ("fresh4", "en"): {"crisis_at_crisis": 0.71, "crisis_at_least_distress": 0.71, "distress_caught": 0.74,
+                       "max_none_as_crisis": 0.017},
+    ("fresh4", "fr"): {"crisis_at_crisis": 0.78, "crisis_at_least_distress": 0.78, "distress_caught": 0.62,
+                       "max_none_as_crisis": 0.02},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
 MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
              "spoken": {"crisis": 150, "distress": 80, "none": 250},
              "blind": {"crisis": 250, "distress": 100, "none": 300},
              "fresh": {"crisis": 240, "distress": 100, "none": 230},
-             "fresh2": {"crisis": 270, "distress": 110, "none": 230}}
+             "fresh2": {"crisis": 270, "distress": 110, "none": 230},
+             "fresh3": {"crisis": 270, "distress": 110, "none": 230},
+             "fresh4": {"crisis": 270, "distress": 110, "none": 240}}
 
 
 @pytest.mark.parametrize(("name", "lang"), sorted(SETS))

@@ -16,14 +16,18 @@ lowers what they found. It raises nothing to ``distress`` (the question's answer
 decides the rest), and nothing or distress to ``crisis`` only when the utterance
 is very like the corpus's crisis lines: P(crisis) of at least
 `RAISE_CRISIS_FROM`, and a crisis line its nearest. On lines written by people
-who had read neither the patterns nor the corpus (tests/safety/fresh_* and fresh2_*) the
-rules caught only half the crisis lines at the crisis level: the net is fitted
-on those lines too, so that it learns how others say it.
+who had read neither the patterns nor the corpus (tests/safety/fresh_*,
+fresh2_*, fresh3_*) the rules first caught half to two thirds of the crisis
+lines at the crisis level: the net is fitted on those lines too, so that it
+learns how others say it. fresh4_* is held out from it and from the rules.
 
-The crisis threshold (0.89) is the lowest at which, cross-validated on the
-tuning corpus with the fresh lines, the net alone gives the full crisis response
-to at most 2% of the hard safe lines in each language (1.4% English, 1.9%
-French); it then hears 31% and 22% of the crisis lines by itself.
+The crisis threshold (0.85) and the regularisation (C = 10) were chosen on the
+newest outsiders' set before it was fitted (fresh2, then checked on fresh3):
+against C = 1 and 0.89 they heard 4 to 6 points more of its crisis lines for
+no more false full crisis responses than the rules' own in English and one or
+two more in French. A grid over C (1, 3, 10, 30) and the threshold (0.8 to 0.95)
+was tried; an MLP (256 or 512 units) heard a little more in English and gave
+more false alarms in French, so the regression stays.
 
 Why a nearest-line check: the encoder hears the topic better than its sign,
 so "i want to live to a hundred" sits near "i want to die". The question is
@@ -52,12 +56,12 @@ fingerprint of the lines they came from, and a test fails when those lines
 change without a refit (``python -m assistant.safety.meaning``). Fitting is
 deterministic.
 
-The threshold was chosen by five-fold cross-validation on the tuning corpus only
-(never on a held-out set), the expected answers always among the fitted lines:
-the lowest at which the net asks the question on at most 2% of the corpus's
-safe lines in each language (1.5% English, 1.9% French). The net alone then
-hears 46% (English) and 37% (French) of the corpus's crisis lines, and 46% and
-38% of its distress lines: what the rules miss is what it is for.
+The distress threshold (0.92) was chosen by five-fold cross-validation on the
+tuning corpus only (never on a held-out set), the expected answers always among
+the fitted lines, when C was 1: the lowest at which the net asks the question on
+at most 2% of the corpus's safe lines in each language (1.5% English, 1.9%
+French). It was kept when C became 10; on the held-out fresh4 lines the net
+then adds the question to one safe line in 493.
 """
 
 from __future__ import annotations
@@ -83,17 +87,17 @@ TUNING_CORPUS: Final = PROJECT_ROOT / "tests" / "safety"
 """The labelled lines the net is fitted on: the rules' tuning corpus, never the held-out sets."""
 CLASSES: Final = (CRISIS, DISTRESS, BODY, NONE)
 """The net's classes, in the order of its weights' columns; the tuning corpus has one file per class and language."""
-FRESH_FILES: Final = tuple(f"{name}_{lang}.txt" for name in ("fresh", "fresh2") for lang in LANGUAGES)
+FRESH_FILES: Final = tuple(f"{name}_{lang}.txt" for name in ("fresh", "fresh2", "fresh3") for lang in LANGUAGES)
 """Lines of every level written by people who had read neither the patterns nor the corpus: the
 rules are not required to catch them, so they teach the net how others say it."""
 TUNING_FILES: Final = tuple(f"{level}_{lang}.txt" for level in CLASSES for lang in LANGUAGES) + FRESH_FILES
 RAISE_DISTRESS_FROM: Final = 0.92
 """P(crisis) + P(distress) from which the net asks the distress question (cross-validated, see above)."""
-RAISE_CRISIS_FROM: Final = 0.89
+RAISE_CRISIS_FROM: Final = 0.85
 """P(crisis) from which the net gives the full crisis response, when the nearest line is a crisis line
-(cross-validated, see above)."""
-REGULARISATION_C: Final = 1.0
-"""Inverse regularisation of the logistic regression (cross-validated against 3, 10 and 30)."""
+(chosen on an outsiders' set before it was fitted, see above)."""
+REGULARISATION_C: Final = 10.0
+"""Inverse regularisation of the logistic regression (chosen with the crisis threshold, see above)."""
 ENCODER_THREADS: Final = 2
 MIN_WORDS: Final = 4
 """Statements shorter than this (after normalising: "i'm" is two words) are left to the rules."""
