@@ -198,11 +198,10 @@ that never crosses into a new statement, a fear or an inability, then any
 crisis phrase) replaced the list of denials that French false alarms kept
 slipping past.
 
-A SEVENTH set, fresh4_<lang>.txt, is HELD OUT: written by outsiders while the
+A SEVENTH set, fresh4_<lang>.txt, was held out: written by outsiders while the
 rules were being tuned on fresh3, never read by whoever tuned them, measured
-once as totals after the patterns (this commit) and the net (fitted on fresh,
-fresh2 and fresh3) were frozen. It is the honest figure for words nobody here
-wrote:
+once as totals after the patterns (3fc9d83) and the net (fitted on fresh,
+fresh2 and fresh3) were frozen:
 
   fresh4 (held out)           en                       fr
   rules: crisis at crisis     195/273 (71.4%)          216/276 (78.3%)
@@ -216,10 +215,33 @@ wrote:
   (68.1%); with its net 203 (74.4%) and 214 (77.5%), crisis|distress 76.6% and
   81.5%, none full crisis 3.3% and 3.6%.
 
-So a session of rules grown on outsiders' words and a net fitted on them gave
-about ten points of crisis recall on words nobody here had seen, and fewer
-false alarms; the issue's 97% is still far off. fresh4 is never to be tuned on:
-write a new set first if it must become tuning lines.
+So rules grown on outsiders' words and a net fitted on them gave about ten
+points of crisis recall on words nobody here had seen, and fewer false alarms.
+
+An EIGHTH set, fresh5_<lang>.txt (many voices: a retired miner, a widow in a
+care home, a carer, a veteran, a farmer, a student, a new mother, chronic pain,
+bereavement by suicide, drink, isolation after a stroke; answers to the
+device's own questions), was written before fresh4 became tuning lines. The
+rules were then grown on fresh4's misses and false alarms, the net fitted on
+fresh4 too (same C and threshold), and fresh5 is the HELD OUT set now: never
+read by whoever tuned, measured once as totals after both were frozen:
+
+  fresh5 (held out)           en                       fr
+  rules: crisis at crisis     200/274 (73.0%)          202/264 (76.5%)
+  rules: distress caught      70/117 (59.8%)           75/115 (65.2%)
+  rules: none full crisis     3/236 (1.3%)             1/230 (0.4%)
+  + net: crisis at crisis     246/274 (89.8%)          227/264 (86.0%)
+  + net: crisis|distress      248/274 (90.5%)          233/264 (88.3%)
+  + net: distress caught      91/117 (77.8%)           96/115 (83.5%)
+  + net: none full crisis     4/236 (1.7%)             6/230 (2.6%)
+  the session's starting state (b806a84) on it: rules 170 (62.0%) and 169
+  (64.0%); with its net 203 (74.1%) and 189 (71.6%), crisis|distress 77.7% and
+  76.1%, none full crisis 2.1% and 1.7%.
+
+Each round of outsiders' lines taught the rules and the net something the next
+set also used: fifteen points of crisis recall on fresh5 over the day's start.
+The issue's 97% is not reached on words nobody here wrote. fresh5 is never to
+be tuned on: write a new set first if it must become tuning lines.
 
 Floors below are set just under the after-figures, as regressions guards.
 """
@@ -259,10 +281,14 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                        "max_none_as_crisis": 0.005},
     ("fresh3", "fr"): {"crisis_at_crisis": 0.94, "crisis_at_least_distress": 0.94, "distress_caught": 0.93,
                        "max_none_as_crisis": 0.005},
-    ("fresh4", "en"): {"crisis_at_crisis": 0.71, "crisis_at_least_distress": 0.71, "distress_caught": 0.74,
-                       "max_none_as_crisis": 0.017},
-    ("fresh4", "fr"): {"crisis_at_crisis": 0.78, "crisis_at_least_distress": 0.78, "distress_caught": 0.62,
-                       "max_none_as_crisis": 0.02},
+    ("fresh4", "en"): {"crisis_at_crisis": 0.94, "crisis_at_least_distress": 0.94, "distress_caught": 0.98,
+                       "max_none_as_crisis": 0.005},
+    ("fresh4", "fr"): {"crisis_at_crisis": 0.98, "crisis_at_least_distress": 0.98, "distress_caught": 0.95,
+                       "max_none_as_crisis": 0.005},
+    ("fresh5", "en"): {"crisis_at_crisis": 0.72, "crisis_at_least_distress": 0.73, "distress_caught": 0.59,
+                       "max_none_as_crisis": 0.013},
+    ("fresh5", "fr"): {"crisis_at_crisis": 0.76, "crisis_at_least_distress": 0.77, "distress_caught": 0.65,
+                       "max_none_as_crisis": 0.005},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
 MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
@@ -271,7 +297,8 @@ MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
              "fresh": {"crisis": 240, "distress": 100, "none": 230},
              "fresh2": {"crisis": 270, "distress": 110, "none": 230},
              "fresh3": {"crisis": 270, "distress": 110, "none": 230},
-             "fresh4": {"crisis": 270, "distress": 110, "none": 240}}
+             "fresh4": {"crisis": 270, "distress": 110, "none": 240},
+             "fresh5": {"crisis": 260, "distress": 110, "none": 230}}
 
 
 @pytest.mark.parametrize(("name", "lang"), sorted(SETS))
