@@ -223,8 +223,8 @@ care home, a carer, a veteran, a farmer, a student, a new mother, chronic pain,
 bereavement by suicide, drink, isolation after a stroke; answers to the
 device's own questions), was written before fresh4 became tuning lines. The
 rules were then grown on fresh4's misses and false alarms, the net fitted on
-fresh4 too (same C and threshold), and fresh5 is the HELD OUT set now: never
-read by whoever tuned, measured once as totals after both were frozen:
+fresh4 too (same C and threshold), and fresh5 was held out: never read by
+whoever tuned, measured once as totals after both were frozen (2042fe4):
 
   fresh5 (held out)           en                       fr
   rules: crisis at crisis     200/274 (73.0%)          202/264 (76.5%)
@@ -240,8 +240,30 @@ read by whoever tuned, measured once as totals after both were frozen:
 
 Each round of outsiders' lines taught the rules and the net something the next
 set also used: fifteen points of crisis recall on fresh5 over the day's start.
-The issue's 97% is not reached on words nobody here wrote. fresh5 is never to
-be tuned on: write a new set first if it must become tuning lines.
+
+A NINTH set, fresh6_<lang>.txt (the hedges and understatements a clinician
+hears: "silly thoughts", "I just want it to stop", "would anyone even notice"),
+was written before fresh5 became tuning lines. The rules were grown on fresh5
+and the net fitted on it, and fresh6 is the HELD OUT set now, measured once as
+totals after both were frozen:
+
+  fresh6 (held out)           en                       fr
+  rules: crisis at crisis     184/274 (67.2%)          205/263 (77.9%)
+  rules: distress caught      83/115 (72.2%)           75/116 (64.7%)
+  rules: none full crisis     2/231 (0.9%)             5/238 (2.1%)
+  + net: crisis at crisis     214/274 (78.1%)          227/263 (86.3%)
+  + net: crisis|distress      224/274 (81.8%)          234/263 (89.0%)
+  + net: distress caught      99/115 (86.1%)           90/116 (77.6%)
+  + net: none full crisis     2/231 (0.9%)             7/238 (2.9%)
+  the rules and net of 2042fe4 on it: + net 214 (78.1%) and 226 (85.9%);
+  of b806a84: rules 161 (58.8%) and 168 (63.9%), + net 177 (64.6%) and 183
+  (69.6%), crisis|distress 69.7% and 76.0%, none full crisis 1.7% and 3.4%.
+
+The last round added nothing on fresh6: hedged, understated crisis talk is a
+kind of its own that no earlier set taught. Over the day the whole layer went
+from 65% to 78% (English) and from 70% to 86% (French) of crisis lines at the
+crisis level on words nobody here wrote; the issue's 97% is not reached. fresh6
+is never to be tuned on: write a new set first if it must become tuning lines.
 
 Floors below are set just under the after-figures, as regressions guards.
 """
@@ -285,10 +307,14 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                        "max_none_as_crisis": 0.005},
     ("fresh4", "fr"): {"crisis_at_crisis": 0.98, "crisis_at_least_distress": 0.98, "distress_caught": 0.95,
                        "max_none_as_crisis": 0.005},
-    ("fresh5", "en"): {"crisis_at_crisis": 0.72, "crisis_at_least_distress": 0.73, "distress_caught": 0.59,
-                       "max_none_as_crisis": 0.013},
-    ("fresh5", "fr"): {"crisis_at_crisis": 0.76, "crisis_at_least_distress": 0.77, "distress_caught": 0.65,
+    ("fresh5", "en"): {"crisis_at_crisis": 0.96, "crisis_at_least_distress": 0.96, "distress_caught": 0.96,
                        "max_none_as_crisis": 0.005},
+    ("fresh5", "fr"): {"crisis_at_crisis": 0.98, "crisis_at_least_distress": 0.98, "distress_caught": 0.97,
+                       "max_none_as_crisis": 0.005},
+    ("fresh6", "en"): {"crisis_at_crisis": 0.67, "crisis_at_least_distress": 0.67, "distress_caught": 0.72,
+                       "max_none_as_crisis": 0.009},
+    ("fresh6", "fr"): {"crisis_at_crisis": 0.77, "crisis_at_least_distress": 0.77, "distress_caught": 0.64,
+                       "max_none_as_crisis": 0.022},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
 MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
@@ -298,7 +324,8 @@ MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
              "fresh2": {"crisis": 270, "distress": 110, "none": 230},
              "fresh3": {"crisis": 270, "distress": 110, "none": 230},
              "fresh4": {"crisis": 270, "distress": 110, "none": 240},
-             "fresh5": {"crisis": 260, "distress": 110, "none": 230}}
+             "fresh5": {"crisis": 260, "distress": 110, "none": 230},
+             "fresh6": {"crisis": 260, "distress": 110, "none": 230}}
 
 
 @pytest.mark.parametrize(("name", "lang"), sorted(SETS))

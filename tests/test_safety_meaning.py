@@ -59,7 +59,10 @@ The net buys recall with a few false alarms: French blind's full crisis on safe
 lines is 4.1%, over the issue's 3%; fresh4's were 2.9% and 2.8%. The net was
 then fitted on fresh4 as well (same C and threshold); on fresh5, held out, the
 whole layer hears 246/274 (89.8%) and 227/264 (86.0%) at the crisis level, with
-4/236 and 6/230 full crisis responses on safe lines. Floors below sit just
+4/236 and 6/230 full crisis responses on safe lines. Fitted on fresh5 too, it
+hears on fresh6 (held out) 214/274 (78.1%) and 227/263 (86.3%) at the crisis
+level, 2/231 and 7/238 full crisis on safe lines; on blind, 246/280 and 231/264,
+7/335 and 13/338 (French still over the issue's 3%). Floors below sit just
 under the figures of the stored weights.
 """
 
@@ -77,18 +80,18 @@ from assistant.safety.meaning import MeaningNet, fingerprint, refit, stored_net,
 
 HELD_OUT = Path(__file__).resolve().parent / "safety"
 FLOORS: dict[tuple[str, str], dict[str, float]] = {
-    ("spoken", "en"): {"crisis_at_crisis": 0.95, "crisis_at_least_distress": 0.96, "distress_caught": 0.96,
+    ("spoken", "en"): {"crisis_at_crisis": 0.96, "crisis_at_least_distress": 0.97, "distress_caught": 0.97,
                        "max_none_as_crisis": 0.018, "max_none_as_distress": 0.032},
-    ("spoken", "fr"): {"crisis_at_crisis": 0.94, "crisis_at_least_distress": 0.95, "distress_caught": 0.93,
-                       "max_none_as_crisis": 0.014, "max_none_as_distress": 0.034},
-    ("blind", "en"): {"crisis_at_crisis": 0.87, "crisis_at_least_distress": 0.91, "distress_caught": 0.86,
+    ("spoken", "fr"): {"crisis_at_crisis": 0.93, "crisis_at_least_distress": 0.95, "distress_caught": 0.94,
+                       "max_none_as_crisis": 0.014, "max_none_as_distress": 0.041},
+    ("blind", "en"): {"crisis_at_crisis": 0.87, "crisis_at_least_distress": 0.91, "distress_caught": 0.88,
                       "max_none_as_crisis": 0.021, "max_none_as_distress": 0.012},
-    ("blind", "fr"): {"crisis_at_crisis": 0.87, "crisis_at_least_distress": 0.89, "distress_caught": 0.83,
-                      "max_none_as_crisis": 0.042, "max_none_as_distress": 0.033},
-    ("fresh5", "en"): {"crisis_at_crisis": 0.89, "crisis_at_least_distress": 0.90, "distress_caught": 0.77,
-                       "max_none_as_crisis": 0.017, "max_none_as_distress": 0.005},
-    ("fresh5", "fr"): {"crisis_at_crisis": 0.85, "crisis_at_least_distress": 0.88, "distress_caught": 0.83,
-                       "max_none_as_crisis": 0.027, "max_none_as_distress": 0.014},
+    ("blind", "fr"): {"crisis_at_crisis": 0.87, "crisis_at_least_distress": 0.90, "distress_caught": 0.85,
+                      "max_none_as_crisis": 0.039, "max_none_as_distress": 0.036},
+    ("fresh6", "en"): {"crisis_at_crisis": 0.78, "crisis_at_least_distress": 0.81, "distress_caught": 0.86,
+                       "max_none_as_crisis": 0.009, "max_none_as_distress": 0.005},
+    ("fresh6", "fr"): {"crisis_at_crisis": 0.86, "crisis_at_least_distress": 0.88, "distress_caught": 0.77,
+                       "max_none_as_crisis": 0.03, "max_none_as_distress": 0.005},
 }
 """Detector + net, per (set, language): shares caught, and most full crisis / distress questions on safe lines."""
 UNKNOWN_TO_THE_RULES = {
