@@ -181,8 +181,10 @@ A SIXTH set, fresh3_<lang>.txt (long rambling turns, Scots, Caribbean, Indian
 and Australian English, Quebec, Belgian, Swiss and African French, formal old
 people, young people's shorthand, requests to the device), was written at the
 same time and read only once rules and net were frozen on fresh and fresh2.
-Its first read (the rules of 75f4d30, alone; with the meaning net, which had
-C = 10 and a crisis threshold of 0.85, chosen on fresh2 before it was fitted):
+Its first read (the rules as frozen after fresh2, that is 75f4d30 before the
+exclusions written for its hard safe lines; with the meaning net then fitted on
+fresh and fresh2, C = 10 and a crisis threshold of 0.85, chosen on fresh2 before
+it was fitted):
 
   fresh3 first read           en                       fr
   rules: crisis at crisis     186/284 (65.5%)          180/278 (64.7%)
