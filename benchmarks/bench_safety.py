@@ -3,7 +3,7 @@
 Prints, for the tuning corpus (tests/safety/<level>_<lang>.txt) and the held-out
 sets (heldout_<lang>.txt, short written statements; spoken_<lang>.txt, long
 spoken turns, composites and recogniser output; blind_<lang>.txt, typed to a
-chatbot or said to a phone at night, with many hard negatives; fresh6_<lang>.txt,
+chatbot or said to a phone at night, with many hard negatives; fresh7_<lang>.txt,
 written by outsiders who had read neither the patterns nor the corpus), for the
 detector alone and for the whole layer (detector + the trained crisis intent +
 the meaning net, as `assistant nlu` reports it): crisis caught at the crisis level and at
@@ -43,7 +43,7 @@ from assistant.safety.detector import SafetyDetector  # noqa: E402
 
 CORPUS = REPO / "tests" / "safety"
 LEVELS = ("crisis", "distress", "body", "none")
-HELD_OUT = ("heldout", "spoken", "blind", "fresh6")
+HELD_OUT = ("heldout", "spoken", "blind", "fresh7")
 
 
 def corpora(lang: str) -> dict[str, list[Labelled]]:

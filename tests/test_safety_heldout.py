@@ -267,6 +267,26 @@ from 65% to 78% (English) and from 70% to 86% (French) of crisis lines at the
 crisis level on words nobody here wrote; the issue's 97% is not reached. fresh6
 is never to be tuned on: write a new set first if it must become tuning lines.
 
+A TENTH set, fresh7_<lang>.txt (outsiders again, asked for hedged, vague and
+rambling talk above all), was written before fresh6 was read line by line, with
+a set of tuning lines of the same kind (tune7_<lang>.txt). Read once as totals
+at 3a4bcd1, then fresh6 and tune7 became tuning lines (a few rules by kind:
+asking God to take me, an accident or illness welcomed, dwelling on a means at
+hand; typed French contractions; the net fitted on both, crisis threshold 0.8),
+and fresh7 was read once more, as totals (benchmarks/bench_safety.py, whole
+layer with the crisis intent):
+
+  fresh7 (held out)           en                       fr
+  detector: crisis at crisis  158 -> 161/273 (59.0%)   157 -> 158/268 (59.0%)
+  whole: crisis at crisis     197 -> 215/273 (78.8%)   190 -> 201/268 (75.0%)
+  whole: crisis|distress      214 -> 228/273 (83.5%)   208 -> 219/268 (81.7%)
+  whole: distress caught      88 -> 88/115             91 -> 93/116
+  whole: body caught          16/24 (66.7%)            17/24 (70.8%)
+  whole: none full crisis     5 -> 5/250 (2.0%)        5 -> 7/244 (2.9%)
+
+Body signs said in other words than the rules know (fresh7) are caught only
+two times in three: the net does not raise body signs.
+
 Floors below are set just under the after-figures, as regressions guards.
 """
 
@@ -313,10 +333,14 @@ SETS: dict[tuple[str, str], dict[str, float]] = {
                        "max_none_as_crisis": 0.005},
     ("fresh5", "fr"): {"crisis_at_crisis": 0.98, "crisis_at_least_distress": 0.98, "distress_caught": 0.97,
                        "max_none_as_crisis": 0.005},
-    ("fresh6", "en"): {"crisis_at_crisis": 0.67, "crisis_at_least_distress": 0.67, "distress_caught": 0.72,
+    ("fresh6", "en"): {"crisis_at_crisis": 0.69, "crisis_at_least_distress": 0.69, "distress_caught": 0.72,
                        "max_none_as_crisis": 0.009},
-    ("fresh6", "fr"): {"crisis_at_crisis": 0.77, "crisis_at_least_distress": 0.77, "distress_caught": 0.64,
+    ("fresh6", "fr"): {"crisis_at_crisis": 0.79, "crisis_at_least_distress": 0.79, "distress_caught": 0.64,
                        "max_none_as_crisis": 0.022},
+    ("fresh7", "en"): {"crisis_at_crisis": 0.58, "crisis_at_least_distress": 0.59, "distress_caught": 0.55,
+                       "max_none_as_crisis": 0.012},
+    ("fresh7", "fr"): {"crisis_at_crisis": 0.58, "crisis_at_least_distress": 0.59, "distress_caught": 0.61,
+                       "max_none_as_crisis": 0.021},
 }
 """Floors per (set, language): shares of crisis and distress lines caught, most full crisis on non-crisis."""
 MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
@@ -327,7 +351,8 @@ MIN_LINES = {"heldout": {"crisis": 150, "distress": 60, "none": 200},
              "fresh3": {"crisis": 270, "distress": 110, "none": 230},
              "fresh4": {"crisis": 270, "distress": 110, "none": 240},
              "fresh5": {"crisis": 260, "distress": 110, "none": 230},
-             "fresh6": {"crisis": 260, "distress": 110, "none": 230}}
+             "fresh6": {"crisis": 260, "distress": 110, "none": 230},
+             "fresh7": {"crisis": 260, "distress": 110, "none": 240}}
 
 
 @pytest.mark.parametrize(("name", "lang"), sorted(SETS))

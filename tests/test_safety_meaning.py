@@ -62,7 +62,13 @@ whole layer hears 246/274 (89.8%) and 227/264 (86.0%) at the crisis level, with
 4/236 and 6/230 full crisis responses on safe lines. Fitted on fresh5 too, it
 hears on fresh6 (held out) 214/274 (78.1%) and 227/263 (86.3%) at the crisis
 level, 2/231 and 7/238 full crisis on safe lines; on blind, 246/280 and 231/264,
-7/335 and 13/338 (French still over the issue's 3%). Floors below sit just
+7/335 and 13/338 (French still over the issue's 3%). Fitted on fresh6 and
+tune7 too, with the crisis threshold down to 0.8 (chosen on those two, each
+measured with the net fitted without it), it hears on fresh7 (held out)
+215/273 (78.8%) and 201/268 (75.0%) at the crisis level (197 and 190 before),
+5/250 and 7/244 full crisis on safe lines (5 and 5 before); on blind 252/280
+and 232/264, but 15/338 full crisis on French safe lines (4.4%, from 3.8%), and
+7/287 and 7/295 on spoken (2.4%, from 1.7% and 1.4%). Floors below sit just
 under the figures of the stored weights.
 """
 
@@ -81,17 +87,21 @@ from assistant.safety.meaning import MeaningNet, fingerprint, refit, stored_net,
 HELD_OUT = Path(__file__).resolve().parent / "safety"
 FLOORS: dict[tuple[str, str], dict[str, float]] = {
     ("spoken", "en"): {"crisis_at_crisis": 0.96, "crisis_at_least_distress": 0.97, "distress_caught": 0.97,
-                       "max_none_as_crisis": 0.018, "max_none_as_distress": 0.032},
+                       "max_none_as_crisis": 0.025, "max_none_as_distress": 0.032},
     ("spoken", "fr"): {"crisis_at_crisis": 0.93, "crisis_at_least_distress": 0.95, "distress_caught": 0.94,
-                       "max_none_as_crisis": 0.014, "max_none_as_distress": 0.041},
-    ("blind", "en"): {"crisis_at_crisis": 0.87, "crisis_at_least_distress": 0.91, "distress_caught": 0.88,
+                       "max_none_as_crisis": 0.025, "max_none_as_distress": 0.041},
+    ("blind", "en"): {"crisis_at_crisis": 0.89, "crisis_at_least_distress": 0.93, "distress_caught": 0.89,
                       "max_none_as_crisis": 0.021, "max_none_as_distress": 0.012},
     ("blind", "fr"): {"crisis_at_crisis": 0.87, "crisis_at_least_distress": 0.90, "distress_caught": 0.85,
-                      "max_none_as_crisis": 0.039, "max_none_as_distress": 0.036},
-    ("fresh6", "en"): {"crisis_at_crisis": 0.78, "crisis_at_least_distress": 0.81, "distress_caught": 0.86,
+                      "max_none_as_crisis": 0.045, "max_none_as_distress": 0.03},
+    ("fresh6", "en"): {"crisis_at_crisis": 0.83, "crisis_at_least_distress": 0.87, "distress_caught": 0.86,
                        "max_none_as_crisis": 0.009, "max_none_as_distress": 0.005},
-    ("fresh6", "fr"): {"crisis_at_crisis": 0.86, "crisis_at_least_distress": 0.88, "distress_caught": 0.77,
-                       "max_none_as_crisis": 0.03, "max_none_as_distress": 0.005},
+    ("fresh6", "fr"): {"crisis_at_crisis": 0.91, "crisis_at_least_distress": 0.94, "distress_caught": 0.80,
+                       "max_none_as_crisis": 0.022, "max_none_as_distress": 0.005},
+    ("fresh7", "en"): {"crisis_at_crisis": 0.78, "crisis_at_least_distress": 0.82, "distress_caught": 0.75,
+                       "max_none_as_crisis": 0.02, "max_none_as_distress": 0.02},
+    ("fresh7", "fr"): {"crisis_at_crisis": 0.74, "crisis_at_least_distress": 0.79, "distress_caught": 0.79,
+                       "max_none_as_crisis": 0.03, "max_none_as_distress": 0.009},
 }
 """Detector + net, per (set, language): shares caught, and most full crisis / distress questions on safe lines."""
 UNKNOWN_TO_THE_RULES = {

@@ -17,17 +17,23 @@ decides the rest), and nothing or distress to ``crisis`` only when the utterance
 is very like the corpus's crisis lines: P(crisis) of at least
 `RAISE_CRISIS_FROM`, and a crisis line its nearest. On lines written by people
 who had read neither the patterns nor the corpus (tests/safety/fresh_*,
-fresh2_* to fresh5_*) the rules first caught half to two thirds of the crisis
-lines at the crisis level: the net is fitted on those lines too, so that it
-learns how others say it. fresh6_* is held out from it and from the rules.
+fresh2_* to fresh6_*, and tune7_*, hedged and understated talk) the rules first
+caught half to two thirds of the crisis lines at the crisis level: the net is
+fitted on those lines too, so that it learns how others say it. fresh7_* is held
+out from it and from the rules.
 
-The crisis threshold (0.85) and the regularisation (C = 10) were chosen on the
+The crisis threshold (0.8) and the regularisation (C = 10) were first chosen on the
 newest outsiders' set before it was fitted (fresh2, then checked on fresh3):
 against C = 1 and 0.89 they heard 4 to 6 points more of its crisis lines for
 no more false full crisis responses than the rules' own in English and one or
 two more in French. A grid over C (1, 3, 10, 30) and the threshold (0.8 to 0.95)
 was tried; an MLP (256 or 512 units) heard a little more in English and gave
-more false alarms in French, so the regression stays.
+more false alarms in French, so the regression stays. The threshold came down
+from 0.85 to 0.8 when fresh6 and tune7 joined: fitted without one of the two
+and measured on it, 0.8 heard 1.8 to 3 points more of its crisis lines than
+0.85, for one more false full crisis response in 238 French safe lines of
+fresh6 and none elsewhere (0.75 heard 2 points more again, for more false
+alarms in French).
 
 Why a nearest-line check: the encoder hears the topic better than its sign,
 so "i want to live to a hundred" sits near "i want to die". The question is
@@ -87,13 +93,13 @@ TUNING_CORPUS: Final = PROJECT_ROOT / "tests" / "safety"
 """The labelled lines the net is fitted on: the rules' tuning corpus, never the held-out sets."""
 CLASSES: Final = (CRISIS, DISTRESS, BODY, NONE)
 """The net's classes, in the order of its weights' columns; the tuning corpus has one file per class and language."""
-FRESH_FILES: Final = tuple(f"{name}_{lang}.txt" for name in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5") for lang in LANGUAGES)
+FRESH_FILES: Final = tuple(f"{name}_{lang}.txt" for name in ("fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6", "tune7") for lang in LANGUAGES)
 """Lines of every level written by people who had read neither the patterns nor the corpus: the
 rules are not required to catch them, so they teach the net how others say it."""
 TUNING_FILES: Final = tuple(f"{level}_{lang}.txt" for level in CLASSES for lang in LANGUAGES) + FRESH_FILES
 RAISE_DISTRESS_FROM: Final = 0.92
 """P(crisis) + P(distress) from which the net asks the distress question (cross-validated, see above)."""
-RAISE_CRISIS_FROM: Final = 0.85
+RAISE_CRISIS_FROM: Final = 0.8
 """P(crisis) from which the net gives the full crisis response, when the nearest line is a crisis line
 (chosen on an outsiders' set before it was fitted, see above)."""
 REGULARISATION_C: Final = 10.0
